@@ -1,0 +1,1 @@
+"""Service desk: conversations, handoff tickets and the knowledge base."""

@@ -1,0 +1,5 @@
+"""Placeholder blueprint until the kb routes land."""
+
+from sanic import Blueprint
+
+bp = Blueprint("kb")

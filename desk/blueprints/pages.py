@@ -1,0 +1,5 @@
+"""Placeholder blueprint until the pages routes land."""
+
+from sanic import Blueprint
+
+bp = Blueprint("pages")

@@ -1,0 +1,1 @@
+"""Knowledge-base search: tokenising, BM25 ranking and synonyms."""

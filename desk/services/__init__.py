@@ -1,0 +1,1 @@
+"""Services of the desk: the logic behind the blueprints."""
