@@ -33,11 +33,32 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _load_seeds(settings: Settings, _args: argparse.Namespace) -> int:
+    from desk.kb.errors import SeedError
     from desk.seeds import load_seeds_from_dir
 
-    counts = asyncio.run(load_seeds_from_dir(settings))
+    try:
+        counts = asyncio.run(load_seeds_from_dir(settings))
+    except SeedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     for kind, count in counts.items():
         print(f"{kind}: {count}")
+    return 0
+
+
+def _check_seeds(settings: Settings, _args: argparse.Namespace) -> int:
+    from desk.kb.errors import SeedError
+    from desk.kb.seed_files import read_seed_dir
+
+    try:
+        seeds = read_seed_dir(settings.seeds_dir)
+    except SeedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{settings.seeds_dir}: {len(seeds.entries)} entries, "
+        f"{len(seeds.notices)} notices, {len(seeds.guides)} guides are valid"
+    )
     return 0
 
 
@@ -62,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
         "load-seeds",
         help="load knowledge base, notices and guides from seeds/ (idempotent)",
     ).set_defaults(handler=_load_seeds)
+    commands.add_parser(
+        "check-seeds", help="validate the seed files without touching the database"
+    ).set_defaults(handler=_check_seeds)
     tickets = commands.add_parser("tickets", help="list open handoff tickets")
     tickets.add_argument(
         "--all", action="store_true", help="include closed tickets as well"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sanic import Request, Sanic
 from sanic.exceptions import SanicException
@@ -12,10 +13,23 @@ logger = logging.getLogger(__name__)
 
 
 class DeskError(SanicException):
-    """An error the client can fix; ``message`` names the value and the fix."""
+    """An error the client can fix; ``message`` names the value and the fix.
 
-    def __init__(self, message: str, status_code: int = 400) -> None:
-        super().__init__(message, status_code=status_code)
+    ``context`` contains extra fields for the JSON body, such as a limit that a
+    client shows to the user. ``headers`` go into the HTTP response.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status_code: int = 400,
+        *,
+        context: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            message, status_code=status_code, context=context, headers=headers
+        )
 
 
 class NotFound(DeskError):
@@ -29,11 +43,16 @@ class Unauthorized(DeskError):
     """The request has no valid token for the resource."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message, status_code=401)
+        super().__init__(
+            message, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
 
 
 def register_error_handlers(app: Sanic) -> None:
-    """Send every error as ``{"error": message}`` with its HTTP status."""
+    """Send every error as ``{"error": message}`` with its HTTP status.
+
+    Fields of a SanicException's ``context`` are added to the body.
+    """
 
     @app.exception(SanicException)
     async def handle_sanic_error(
@@ -42,7 +61,8 @@ def register_error_handlers(app: Sanic) -> None:
         status = error.status_code or 500
         if status >= 500:
             logger.error("desk.request.failed path=%s", request.path, exc_info=error)
-        return json({"error": str(error)}, status=status)
+        body = {**(error.context or {}), "error": str(error)}
+        return json(body, status=status, headers=error.headers)
 
     @app.exception(Exception)
     async def handle_unexpected(request: Request, error: Exception) -> HTTPResponse:

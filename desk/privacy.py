@@ -31,19 +31,29 @@ def mask_personal_data(text: str) -> str:
     return text if masked == normalized else masked
 
 
-class PersonalDataFilter(logging.Filter):
-    """Logging filter that masks personal data in the formatted message."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_personal_data(message)
-        if masked != message:
-            record.msg = masked
-            record.args = None
-        return True
+def _mask_record(record: logging.LogRecord) -> None:
+    message = record.getMessage()
+    masked = mask_personal_data(message)
+    if masked != message:
+        record.msg = masked
+        record.args = None
 
 
 def install_log_masking() -> None:
-    """Attach the masking filter to every handler of the root logger."""
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(PersonalDataFilter())
+    """Mask personal data in every log record this process creates.
+
+    The masking sits in the log record factory rather than in a handler,
+    because Rasa's command line replaces the root handler with its own
+    coloured one. Calling this twice installs the masking once.
+    """
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "masks_personal_data", False):
+        return
+
+    def create_masked_record(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        _mask_record(record)
+        return record
+
+    create_masked_record.masks_personal_data = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(create_masked_record)

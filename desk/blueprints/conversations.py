@@ -1,5 +1,105 @@
-"""Placeholder blueprint until the conversations routes land."""
+"""Chat API: conversations and their messages, used by the chat page."""
 
-from sanic import Blueprint
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from desk.errors import DeskError
+from desk.services.conversations import (
+    authorize_conversation,
+    create_conversation,
+    list_messages,
+    message_to_dict,
+)
+from desk.services.dialogue import handle_citizen_input
+from desk.services.request_body import (
+    parse_citizen_input,
+    parse_conversation_options,
+)
 
 bp = Blueprint("conversations")
+
+
+def bearer_token(request: Request) -> str | None:
+    """Return the token of an ``Authorization: Bearer <token>`` header, if any."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def after_id_argument(request: Request) -> int:
+    """Return the ``after`` query argument: a message id, 0 when absent.
+
+    Raises:
+        DeskError: the value is not a non-negative integer.
+    """
+    value = request.args.get("after", "0")
+    if not value.isascii() or not value.isdigit():
+        raise DeskError(
+            f'Invalid "after": {value!r} is not a message id; '
+            "pass the id of the last message you have, or leave it out."
+        )
+    return int(value)
+
+
+@bp.post("/api/conversations")
+async def post_conversation(request: Request) -> HTTPResponse:
+    """Create a conversation and return its id and bearer token."""
+    options = parse_conversation_options(request.body)
+    conversation, token = await create_conversation(
+        session=request.ctx.session,
+        agency=options.agency,
+        enterprise=options.enterprise,
+        channel=options.channel,
+    )
+    body = {
+        "conversation_id": conversation.id,
+        "token": token,
+        "status": conversation.status,
+        "created_at": conversation.created_at.isoformat(),
+    }
+    return json(body, status=201)
+
+
+@bp.post("/api/conversations/<conversation_id:str>/messages")
+async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
+    """Store the citizen's message and return the replies and the status."""
+    session = request.ctx.session
+    conversation = await authorize_conversation(
+        session=session, conversation_id=conversation_id, token=bearer_token(request)
+    )
+    result = await handle_citizen_input(
+        session=session,
+        http=request.app.ctx.http,
+        settings=request.app.ctx.settings,
+        conversation=conversation,
+        citizen_input=parse_citizen_input(request.body),
+    )
+    body = {
+        "messages": result.messages,
+        "status": result.status,
+        "message_id": result.message_id,
+    }
+    return json(body)
+
+
+@bp.get("/api/conversations/<conversation_id:str>/messages")
+async def get_messages(request: Request, conversation_id: str) -> HTTPResponse:
+    """Return the transcript in order, optionally only messages after an id."""
+    session = request.ctx.session
+    conversation = await authorize_conversation(
+        session=session, conversation_id=conversation_id, token=bearer_token(request)
+    )
+    messages = await list_messages(
+        session=session,
+        conversation_id=conversation.id,
+        after_id=after_id_argument(request),
+    )
+    body = {
+        "conversation_id": conversation.id,
+        "status": conversation.status,
+        "messages": [message_to_dict(message) for message in messages],
+    }
+    return json(body)

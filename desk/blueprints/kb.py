@@ -1,5 +1,242 @@
-"""Placeholder blueprint until the kb routes land."""
+"""Knowledge-base search, entries and categories, notices and guides."""
 
-from sanic import Blueprint
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from sanic import Blueprint, Request, Sanic
+from sanic.response import HTTPResponse, json
+from sqlalchemy.exc import SQLAlchemyError
+
+from desk.errors import DeskError, NotFound
+from desk.kb.index import KnowledgeIndex, SearchResult
+from desk.kb.queries import (
+    count_entries_by_category,
+    get_entry,
+    get_questions,
+    list_guides,
+    list_notices,
+)
+from desk.kb.refresh import IndexRefresher
+from desk.kb.schema import CATEGORIES
+from desk.models.kb import Guide, KnowledgeEntry, Notice
+
+logger = logging.getLogger(__name__)
 
 bp = Blueprint("kb")
+
+MAX_QUERY_CHARS = 500
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 20
+
+
+@bp.listener("after_server_start")
+async def build_index(app: Sanic) -> None:
+    """Build the search index once the app's own listener opened the database.
+
+    Blueprint listeners are registered before the app's ``before_server_start``
+    listener that creates ``app.ctx.sessionmaker``, so this one waits for
+    ``after_server_start``. A search that arrives earlier builds the index
+    itself through ``current_index``. A database without the table is logged
+    here and reported to each search as HTTP 503.
+    """
+    # Each server start has a new sessionmaker, so it gets a new refresher.
+    app.ctx.kb_refresher = None
+    try:
+        app.ctx.kb_index = await _refresher(app).rebuild()
+    except SQLAlchemyError as error:
+        logger.error("kb.index.failed error=%s", error, exc_info=error)
+
+
+async def current_index(app: Sanic) -> KnowledgeIndex:
+    """Return the up-to-date index, also stored in ``app.ctx.kb_index``.
+
+    Raises:
+        DeskError: 503 when the knowledge-base table cannot be read.
+    """
+    try:
+        app.ctx.kb_index = await _refresher(app).get()
+    except SQLAlchemyError as error:
+        raise DeskError(
+            "The knowledge base cannot be read; run `desk migrate` and "
+            "`desk load-seeds`, then try again.",
+            status_code=503,
+        ) from error
+    return app.ctx.kb_index
+
+
+def _refresher(app: Sanic) -> IndexRefresher:
+    refresher: IndexRefresher | None = getattr(app.ctx, "kb_refresher", None)
+    if refresher is None:
+        refresher = IndexRefresher(
+            sessionmaker=app.ctx.sessionmaker, seeds_dir=app.ctx.settings.seeds_dir
+        )
+        app.ctx.kb_refresher = refresher
+    return refresher
+
+
+@bp.get("/api/kb/search")
+async def search(request: Request) -> HTTPResponse:
+    """Rank entries for ``q`` and return the outcome: answer, suggest or none."""
+    query = _query_argument(request)
+    category = _category_argument(request)
+    limit = _limit_argument(request)
+    index = await current_index(request.app)
+
+    started = time.perf_counter()
+    response = index.search(query, category=category, limit=limit)
+    logger.debug(
+        "kb.search outcome=%s results=%d top=%s ms=%.2f",
+        response.outcome,
+        len(response.results),
+        response.results[0].entry.id if response.results else None,
+        (time.perf_counter() - started) * 1000,
+    )
+    return json(
+        {
+            "query": query,
+            "outcome": response.outcome,
+            "results": [_result_to_dict(result, index) for result in response.results],
+        }
+    )
+
+
+@bp.get("/api/kb/entries/<entry_id:str>")
+async def get_entry_by_id(request: Request, entry_id: str) -> HTTPResponse:
+    """Return one entry with the questions of its related entries."""
+    session = request.ctx.session
+    entry = await get_entry(session=session, entry_id=entry_id)
+    if entry is None:
+        raise NotFound(
+            f"No knowledge-base entry {entry_id!r}; ids look like "
+            "'pension_benefits.003', and /api/kb/search finds them."
+        )
+    related = await get_questions(session=session, entry_ids=entry.related)
+    return json(_entry_to_dict(entry, related))
+
+
+@bp.get("/api/kb/categories")
+async def get_categories(request: Request) -> HTTPResponse:
+    """Return every category with its label and number of entries."""
+    counts = await count_entries_by_category(session=request.ctx.session)
+    return json(
+        {
+            "categories": [
+                {"name": name, "label": label, "count": counts[name]}
+                for name, label in CATEGORIES.items()
+            ]
+        }
+    )
+
+
+@bp.get("/api/notices")
+async def get_notices(request: Request) -> HTTPResponse:
+    """Return every notice, newest first."""
+    notices = await list_notices(session=request.ctx.session)
+    return json({"notices": [_notice_to_dict(notice) for notice in notices]})
+
+
+@bp.get("/api/guides")
+async def get_guides(request: Request) -> HTTPResponse:
+    """Return every topic guide."""
+    guides = await list_guides(session=request.ctx.session)
+    return json({"guides": [_guide_to_dict(guide) for guide in guides]})
+
+
+def _query_argument(request: Request) -> str:
+    query = (request.args.get("q") or "").strip()
+    if not query:
+        raise DeskError(
+            'Missing "q": pass the question to search for, for example '
+            "/api/kb/search?q=社保怎么交."
+        )
+    if len(query) > MAX_QUERY_CHARS:
+        raise DeskError(
+            f'Invalid "q": it has {len(query)} characters; shorten it to at most '
+            f"{MAX_QUERY_CHARS}."
+        )
+    return query
+
+
+def _category_argument(request: Request) -> str | None:
+    category = (request.args.get("category") or "").strip()
+    if not category:
+        return None
+    if category not in CATEGORIES:
+        raise DeskError(
+            f'Invalid "category": {category!r} is not a category; use one of '
+            f"{', '.join(CATEGORIES)}, or leave it out."
+        )
+    return category
+
+
+def _limit_argument(request: Request) -> int:
+    value = (request.args.get("limit") or "").strip()
+    if not value:
+        return DEFAULT_LIMIT
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_LIMIT):
+        raise DeskError(
+            f'Invalid "limit": {value!r}; pass a whole number from 1 to {MAX_LIMIT}, '
+            f"or leave it out for {DEFAULT_LIMIT}."
+        )
+    return int(value)
+
+
+def _result_to_dict(result: SearchResult, index: KnowledgeIndex) -> dict[str, Any]:
+    entry = result.entry
+    related = [index.get(entry_id) for entry_id in entry.related]
+    return {
+        "id": entry.id,
+        "category": entry.category,
+        "question": entry.question,
+        "answer": entry.answer,
+        "score": result.score,
+        "confidence": result.confidence,
+        "related": [
+            {"id": other.id, "question": other.question}
+            for other in related
+            if other is not None
+        ],
+    }
+
+
+def _entry_to_dict(
+    entry: KnowledgeEntry, related: list[tuple[str, str]]
+) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "category": entry.category,
+        "question": entry.question,
+        "phrasings": entry.phrasings,
+        "answer": entry.answer,
+        "keywords": entry.keywords,
+        "source": entry.source,
+        "reviewed": entry.reviewed.isoformat(),
+        "review": entry.review,
+        "related": [
+            {"id": entry_id, "question": question} for entry_id, question in related
+        ],
+    }
+
+
+def _notice_to_dict(notice: Notice) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "title": notice.title,
+        "body": notice.body,
+        "published": notice.published.isoformat(),
+        "source": notice.source,
+    }
+
+
+def _guide_to_dict(guide: Guide) -> dict[str, Any]:
+    return {
+        "id": guide.id,
+        "title": guide.title,
+        "category": guide.category,
+        "summary": guide.summary,
+        "steps": guide.steps,
+        "related": guide.related,
+    }

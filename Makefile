@@ -1,0 +1,84 @@
+# Social-insurance consultation assistant: Rasa bot, action server and desk.
+# `make run` and `make test` do every set-up step they need.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+DESK := $(VENV)/bin/desk
+RASA := $(RASA_VENV)/bin/rasa
+MODEL := models/current.tar.gz
+TRAINING_FILES := config.yml $(shell find domain data -type f 2>/dev/null)
+
+# .env holds the service token shared by the desk and the action server.
+-include .env
+export
+
+.PHONY: help setup migrate seeds train validate run test test-desk test-bot \
+	test-e2e bench real-questions lint clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' Makefile | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml requirements/desk.lock
+	python3 -c 'import sys; assert sys.version_info >= (3, 11), "the desk needs Python 3.11+"'
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -c requirements/desk.lock -e '.[dev]'
+	touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.in requirements/rasa.lock
+	python310=$$(scripts/find-python310.sh) && "$$python310" -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --upgrade pip 'setuptools<70' wheel
+	$(RASA_VENV)/bin/pip install --quiet -c requirements/rasa.lock -r requirements/rasa.in
+	touch $@
+
+.env:
+	scripts/make-env-file.sh
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed .env ## create both virtual environments and .env
+
+migrate: setup ## apply the desk's database migrations
+	mkdir -p var
+	$(DESK) migrate
+
+seeds: migrate ## load knowledge base, notices and guides into the desk database
+	$(DESK) load-seeds
+
+$(MODEL): $(TRAINING_FILES) | $(RASA_VENV)/.installed
+	$(RASA) train --config config.yml --domain domain --data data \
+		--out models --fixed-model-name current
+
+train: $(MODEL) ## train the Rasa model when data or config changed
+
+validate: setup ## check Rasa data, knowledge-base seeds and code style
+	$(RASA) data validate --config config.yml --domain domain --data data
+	$(DESK) check-seeds
+	$(VENV)/bin/ruff check desk actions tests bench scripts
+	$(VENV)/bin/ruff format --check desk actions tests bench scripts
+
+run: seeds train ## start Rasa (5005), actions (5055) and the desk (8000); Ctrl-C stops them
+	@echo "Chat page: http://127.0.0.1:$${DESK_PORT:-8000}/"
+	$(VENV)/bin/honcho start --procfile Procfile
+
+test-desk: setup ## desk unit and API tests
+	$(VENV)/bin/python -m pytest tests/desk -q
+
+test-bot: setup train ## action tests and the held-out NLU accuracy gate
+	$(RASA_VENV)/bin/python -m pytest tests/actions tests/nlu -q
+
+test-e2e: setup train ## start all three services and talk to them over HTTP
+	$(VENV)/bin/python -m pytest tests/e2e -q
+
+test: test-desk test-bot test-e2e ## run every test
+
+bench: setup train ## measure latency, throughput, memory, training time and NLU accuracy
+	$(VENV)/bin/python bench/run.py --output docs/benchmarks.md
+
+real-questions: setup train ## run a file of questions through the desk: make real-questions FILE=…
+	$(VENV)/bin/python scripts/real_questions.py "$(FILE)"
+
+clean: ## remove models, databases and caches (keeps the environments)
+	rm -rf models var .rasa .pytest_cache

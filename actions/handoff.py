@@ -1,0 +1,82 @@
+"""Action that hands the conversation to the agency's staff."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.desk_client import DeskClient, DeskError
+
+logger = logging.getLogger(__name__)
+
+ACTION_START_HANDOFF = "action_start_handoff"
+
+# Why the handoff started, as stored on the ticket.
+REASON_REQUESTED = "requested"
+REASON_OFFER_ACCEPTED = "offer_accepted"
+
+TEXT_HANDED_OFF = (
+    "已为您转接人工服务，工作人员会在这个对话里回复您，请稍候。"
+    "您可以继续留言说明情况，留言会一并转给工作人员。"
+)
+TEXT_HANDOFF_FAILED = (
+    "抱歉，转接人工暂时没有成功。请稍后再说一次“转人工”，或拨打12333人社服务热线咨询。"
+)
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """Return why the handoff starts: asked directly or an accepted offer."""
+    if tracker.get_intent_of_latest_message() == "request_human":
+        return REASON_REQUESTED
+    return REASON_OFFER_ACCEPTED
+
+
+def handoff_context(tracker: Tracker) -> dict[str, Any]:
+    """Collect what the agent needs to know about the bot's part."""
+    intent = tracker.latest_message.get("intent") or {}
+    return {
+        "intent": intent.get("name"),
+        "misunderstanding_count": tracker.get_slot("misunderstanding_count"),
+        "channel": tracker.get_latest_input_channel(),
+    }
+
+
+class ActionStartHandoff(Action):
+    """Create a handoff ticket in the desk and tell the citizen."""
+
+    def name(self) -> str:
+        return ACTION_START_HANDOFF
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        topic = tracker.get_slot("topic")
+        try:
+            ticket = await DeskClient().create_handoff(
+                conversation_id=tracker.sender_id,
+                reason=handoff_reason(tracker),
+                topic=topic,
+                context=handoff_context(tracker),
+            )
+        except DeskError as error:
+            logger.error(
+                "handoff.failed conversation=%s error=%s", tracker.sender_id, error
+            )
+            dispatcher.utter_message(text=TEXT_HANDOFF_FAILED)
+            return [SlotSet("human_offered", False)]
+        logger.info(
+            "handoff.started conversation=%s ticket=%s topic=%s",
+            tracker.sender_id,
+            ticket.get("ticket_id"),
+            topic,
+        )
+        dispatcher.utter_message(text=TEXT_HANDED_OFF)
+        return [SlotSet("human_offered", False), SlotSet("misunderstanding_count", 0.0)]

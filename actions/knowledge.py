@@ -1,0 +1,156 @@
+"""Actions that answer consultation questions from the desk's knowledge base."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.desk_client import DeskClient, DeskError
+from actions.replies import (
+    send_entry,
+    send_kb_unavailable,
+    send_misunderstanding,
+    send_search_result,
+)
+
+logger = logging.getLogger(__name__)
+
+ACTION_ANSWER_FROM_KB = "action_answer_from_kb"
+ACTION_ANSWER_KB_ENTRY = "action_answer_kb_entry"
+ACTION_REFER_OTHER_AGENCY = "action_refer_other_agency"
+
+# Knowledge-base category searched first for each consultation-topic intent.
+TOPIC_CATEGORIES = {
+    "ask_contribution_payment": "contribution_payment",
+    "ask_insurance_transfer": "insurance_transfer",
+    "ask_pension_benefits": "pension_benefits",
+    "ask_retirement_approval": "retirement_approval",
+    "ask_family_account_sharing": "family_account_sharing",
+    "ask_medical_insurance": "medical_insurance",
+    "ask_social_security_card": "social_security_card",
+    "ask_work_injury": "work_injury",
+    "ask_unemployment": "unemployment",
+}
+OTHER_AGENCIES_CATEGORY = "other_agencies"
+
+TEXT_OTHER_AGENCY = (
+    "这件事不归社保中心和医保局办理，我不便替其他部门答复。常见的对应部门："
+    "住房公积金找住房公积金管理中心，个人所得税找税务部门，户口找公安机关，"
+    "低保和社会救助找民政部门，劳动纠纷和欠薪找劳动保障监察或劳动人事争议仲裁机构。"
+    "如果您的问题其实和社保、医保有关，请换个说法再问我。"
+)
+
+
+def latest_text(tracker: Tracker) -> str:
+    """Return the text of the citizen's latest message."""
+    return (tracker.latest_message.get("text") or "").strip()
+
+
+async def search_topic(
+    client: DeskClient, query: str, category: str | None
+) -> dict[str, Any]:
+    """Search within a category first, then everywhere when nothing fits.
+
+    A topic intent narrows the search, but the citizen's words may still match
+    an entry of a neighbouring category better than anything in the topic.
+    """
+    if category:
+        result = await client.search(query, category=category)
+        if result.get("outcome") != "none":
+            return result
+    return await client.search(query)
+
+
+class ActionAnswerFromKnowledgeBase(Action):
+    """Answer a consultation-topic question with the best knowledge-base entry."""
+
+    def name(self) -> str:
+        return ACTION_ANSWER_FROM_KB
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        intent = tracker.get_intent_of_latest_message()
+        category = TOPIC_CATEGORIES.get(intent or "")
+        query = latest_text(tracker)
+        try:
+            result = await search_topic(DeskClient(), query, category)
+        except DeskError as error:
+            logger.error(
+                "kb.search.failed conversation=%s error=%s", tracker.sender_id, error
+            )
+            return send_kb_unavailable(dispatcher)
+        logger.info(
+            "kb.search.done conversation=%s intent=%s outcome=%s",
+            tracker.sender_id,
+            intent,
+            result.get("outcome"),
+        )
+        return send_search_result(dispatcher, tracker, result)
+
+
+class ActionAnswerKnowledgeEntry(Action):
+    """Answer the entry whose button the citizen pressed."""
+
+    def name(self) -> str:
+        return ACTION_ANSWER_KB_ENTRY
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        entry_id = tracker.get_slot("kb_entry_id")
+        if not entry_id:
+            return send_misunderstanding(dispatcher, tracker)
+        try:
+            entry = await DeskClient().get_entry(str(entry_id))
+        except DeskError as error:
+            logger.error(
+                "kb.entry.failed conversation=%s entry=%s error=%s",
+                tracker.sender_id,
+                entry_id,
+                error,
+            )
+            return send_kb_unavailable(dispatcher)
+        if entry is None:
+            logger.warning("kb.entry.missing entry=%s", entry_id)
+            return send_misunderstanding(dispatcher, tracker)
+        return send_entry(dispatcher, entry)
+
+
+class ActionReferOtherAgency(Action):
+    """Name the agency that handles a matter outside social insurance."""
+
+    def name(self) -> str:
+        return ACTION_REFER_OTHER_AGENCY
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        try:
+            result = await DeskClient().search(
+                latest_text(tracker), category=OTHER_AGENCIES_CATEGORY
+            )
+        except DeskError as error:
+            logger.error(
+                "kb.search.failed conversation=%s error=%s", tracker.sender_id, error
+            )
+            result = {"outcome": "none", "results": []}
+        results = result.get("results") or []
+        if result.get("outcome") in ("answer", "suggest") and results:
+            return send_entry(dispatcher, results[0], results[1:])
+        dispatcher.utter_message(text=TEXT_OTHER_AGENCY)
+        return []

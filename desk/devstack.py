@@ -1,0 +1,250 @@
+"""Start the desk, the Rasa server and the action server on free loopback ports.
+
+Used by the end-to-end tests, the benchmark and the real-question run, so
+each of them talks to real services over real HTTP without touching the
+databases of `make run`. Only the standard library is imported, so the bot's
+Python 3.10 environment can use this module too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DESK_BIN = ROOT / ".venv" / "bin" / "desk"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+RASA_LAUNCHER = ROOT / "scripts" / "rasa_masked.py"
+DEFAULT_MODEL = ROOT / "models" / "current.tar.gz"
+
+
+class StackError(RuntimeError):
+    """A service failed to start or to become ready in time."""
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http_json(
+    method: str,
+    url: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 5.0,
+) -> tuple[int, Any]:
+    """Send one JSON request and return the status and the decoded body."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        status = error.code
+    text = raw.decode() if raw else ""
+    try:
+        return status, json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return status, text
+
+
+@dataclass
+class ServiceStack:
+    """The three services as child processes, with logs under ``workdir``."""
+
+    workdir: Path
+    model: Path = DEFAULT_MODEL
+    service_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    desk_port: int = field(default_factory=free_port)
+    rasa_port: int = field(default_factory=free_port)
+    actions_port: int = field(default_factory=free_port)
+    # LOG_LEVEL of the Rasa and action servers; DEBUG makes them log message
+    # text, which the e2e tests use to check the masking of personal data.
+    log_level: str = "INFO"
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _logs: dict[str, IO[bytes]] = field(default_factory=dict)
+
+    @property
+    def desk_url(self) -> str:
+        return f"http://127.0.0.1:{self.desk_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.actions_port}"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite+aiosqlite:///{self.workdir / 'desk.db'}"
+
+    def log_path(self, name: str) -> Path:
+        """Return the file that collects a service's stdout and stderr."""
+        return self.workdir / f"{name}.log"
+
+    def _environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=self.database_url,
+            DESK_PORT=str(self.desk_port),
+            RASA_URL=self.rasa_url,
+            ACTION_SERVER_URL=self.actions_url,
+            DESK_URL=self.desk_url,
+            DESK_SERVICE_TOKEN=self.service_token,
+            SANIC_HOST="127.0.0.1",
+            PYTHONUNBUFFERED="1",
+            LOG_LEVEL=self.log_level,
+        )
+        return env
+
+    def _spawn(self, name: str, command: list[str]) -> None:
+        log = self.log_path(name).open("ab")
+        self._logs[name] = log
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self._environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def prepare_desk_database(self) -> None:
+        """Migrate a fresh desk database and load the seeds into it."""
+        for command in ("migrate", "load-seeds"):
+            subprocess.run(
+                [str(DESK_BIN), command],
+                cwd=ROOT,
+                env=self._environment(),
+                check=True,
+                capture_output=True,
+            )
+
+    def start_desk(self) -> None:
+        """Start the desk and wait until its health route answers."""
+        self._spawn("desk", [str(DESK_BIN), "serve"])
+        self._wait("desk", lambda: http_json("GET", self.desk_url + "/health")[0])
+
+    def start_actions(self) -> None:
+        """Start the action server and wait until it answers /health."""
+        self._spawn(
+            "actions",
+            [
+                str(RASA_PYTHON),
+                str(RASA_LAUNCHER),
+                "run",
+                "actions",
+                "--port",
+                str(self.actions_port),
+                "--actions",
+                "actions",
+            ],
+        )
+        self._wait("actions", lambda: http_json("GET", self.actions_url + "/health")[0])
+
+    def start_rasa(self) -> None:
+        """Start the Rasa server with the trained model and wait for it to parse."""
+        if not self.model.exists():
+            raise StackError(f"Model {self.model} not found; run `make train` first.")
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(
+            "action_endpoint:\n"
+            f'  url: "{self.actions_url}/webhook"\n'
+            "tracker_store:\n"
+            "  type: SQL\n"
+            '  dialect: "sqlite"\n'
+            f'  db: "{self.workdir / "rasa_tracker.db"}"\n'
+        )
+        self._spawn(
+            "rasa",
+            [
+                str(RASA_PYTHON),
+                str(RASA_LAUNCHER),
+                "run",
+                "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
+                "--model",
+                str(self.model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+            ],
+        )
+        self._wait(
+            "rasa",
+            lambda: http_json("POST", self.rasa_url + "/model/parse", {"text": "你好"})[
+                0
+            ],
+            timeout=180,
+        )
+
+    def start_all(self) -> None:
+        """Start the action server, Rasa and the desk on a fresh database."""
+        self.prepare_desk_database()
+        self.start_actions()
+        self.start_rasa()
+        self.start_desk()
+
+    def stop(self, name: str) -> None:
+        """Stop one service with SIGTERM, then SIGKILL after 10 seconds."""
+        process = self.processes.pop(name, None)
+        if process is None:
+            return
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log = self._logs.pop(name, None)
+        if log is not None:
+            log.close()
+
+    def stop_all(self) -> None:
+        """Stop every service this stack started."""
+        for name in list(self.processes):
+            self.stop(name)
+
+    def _wait(self, name: str, probe: Any, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        process = self.processes[name]
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise StackError(
+                    f"{name} exited with {process.returncode}; "
+                    f"see {self.log_path(name)}"
+                )
+            try:
+                if probe() == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise StackError(
+            f"{name} not ready after {timeout} s; see {self.log_path(name)}"
+        )

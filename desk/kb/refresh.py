@@ -1,0 +1,109 @@
+"""Keep the in-memory search index in step with the knowledge-base table.
+
+``desk load-seeds`` runs in its own process, so the server gets no signal
+when the table changes. Instead, ``IndexRefresher.get`` compares a cheap
+signature of the table (row count, latest ``updated_at``) and of the synonyms
+file (modification time) at most every ``CHECK_INTERVAL_SECONDS`` and
+rebuilds the index when it differs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from desk.kb.index import KnowledgeIndex
+from desk.kb.synonyms import load_synonyms
+from desk.kb.tokenizer import Tokenizer
+from desk.models.kb import KnowledgeEntry
+
+logger = logging.getLogger(__name__)
+
+# Maximum time in seconds that a search may use an index older than the table.
+# The check is one aggregate query, so a few seconds cost nothing and keep
+# reloads prompt.
+CHECK_INTERVAL_SECONDS = 5.0
+SYNONYMS_FILE_NAME = "synonyms.yml"
+
+Signature = tuple[int, datetime | None, float | None]
+
+
+class IndexRefresher:
+    """Owner of the current ``KnowledgeIndex``, rebuilt when the data change."""
+
+    def __init__(
+        self,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        seeds_dir: Path,
+        check_interval: float = CHECK_INTERVAL_SECONDS,
+    ) -> None:
+        """Prepare the refresher. Nothing is read until ``get`` or ``rebuild``."""
+        self.sessionmaker = sessionmaker
+        self.synonyms_path = seeds_dir / SYNONYMS_FILE_NAME
+        self.check_interval = check_interval
+        self.index: KnowledgeIndex | None = None
+        self._signature: Signature | None = None
+        self._checked_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> KnowledgeIndex:
+        """Return the current index, rebuilding it first if the data changed."""
+        if self.index is not None and not self._check_due():
+            return self.index
+        async with self._lock:
+            if self.index is None or self._check_due():
+                signature = await self._read_signature()
+                if self.index is None or signature != self._signature:
+                    await self._build(signature)
+                self._checked_at = time.monotonic()
+        assert self.index is not None
+        return self.index
+
+    async def rebuild(self) -> KnowledgeIndex:
+        """Rebuild the index now, for example right after loading seeds."""
+        async with self._lock:
+            await self._build(await self._read_signature())
+            self._checked_at = time.monotonic()
+        assert self.index is not None
+        return self.index
+
+    def _check_due(self) -> bool:
+        return time.monotonic() - self._checked_at >= self.check_interval
+
+    async def _read_signature(self) -> Signature:
+        async with self.sessionmaker() as session:
+            count, latest = (
+                await session.execute(
+                    select(func.count(), func.max(KnowledgeEntry.updated_at))
+                )
+            ).one()
+        synonyms_mtime = (
+            self.synonyms_path.stat().st_mtime if self.synonyms_path.exists() else None
+        )
+        return (count, latest, synonyms_mtime)
+
+    async def _build(self, signature: Signature) -> None:
+        started = time.perf_counter()
+        async with self.sessionmaker() as session:
+            entries = list(await session.scalars(select(KnowledgeEntry)))
+        # Tokenizing takes about 0.5 ms an entry, and loading jieba about a
+        # second the first time, so it runs in a thread to keep the event loop
+        # serving other requests meanwhile.
+        self.index = await asyncio.to_thread(self._index_entries, entries)
+        self._signature = signature
+        logger.info(
+            "kb.index.built entries=%d ms=%.0f",
+            len(entries),
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def _index_entries(self, entries: list[KnowledgeEntry]) -> KnowledgeIndex:
+        tokenizer = Tokenizer(load_synonyms(self.synonyms_path))
+        return KnowledgeIndex(entries, tokenizer)

@@ -1,0 +1,255 @@
+"""Handling of one citizen message: store it, forward it to Rasa, store the replies.
+
+When Rasa returns no reply, the desk sends its own: an apology with a button
+that requests a human. If the citizen clicks it while Rasa is still down, the
+desk opens the handoff ticket itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from desk.errors import DeskError
+from desk.models.conversation import (
+    SENDER_BOT,
+    SENDER_CITIZEN,
+    SENDER_SYSTEM,
+    STATUS_BOT,
+    Conversation,
+)
+from desk.services import rasa
+from desk.services.conversations import (
+    add_message,
+    find_offered_button,
+    read_status,
+    reply_to_dict,
+)
+from desk.services.request_body import CitizenInput, is_blank
+from desk.services.tickets import open_ticket
+from desk.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Payload of the button that requests staff, which is the Rasa intent request_human.
+REQUEST_HUMAN_PAYLOAD = "/request_human"
+REQUEST_HUMAN_BUTTON = {"title": "转人工服务", "payload": REQUEST_HUMAN_PAYLOAD}
+REASON_ASSISTANT_UNAVAILABLE = "assistant_unavailable"
+
+TEXT_BLANK_REPLY = "请输入您想咨询的问题，例如：“灵活就业人员怎么缴纳养老保险？”"
+TEXT_ASSISTANT_UNAVAILABLE = (
+    "抱歉，智能助手暂时无法回复。您可以稍后再试，或点击下方按钮转人工服务。"
+)
+TEXT_HANDED_OFF = "已为您转接人工服务，工作人员会在这里回复您，请稍候。"
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    """Result of one citizen message: the new replies and the conversation status.
+
+    ``message_id`` is the id of the stored citizen message, None when nothing
+    was stored.
+    """
+
+    messages: list[dict[str, Any]]
+    status: str
+    message_id: int | None = None
+
+
+async def handle_citizen_input(
+    *,
+    session: AsyncSession,
+    http: httpx.AsyncClient,
+    settings: Settings,
+    conversation: Conversation,
+    citizen_input: CitizenInput,
+) -> ChatResult:
+    """Store a citizen's message, forward it to Rasa if the bot owns the chat.
+
+    The message is committed before Rasa is called, so it stays stored when
+    Rasa fails. Blank text is answered with a prompt and not stored.
+
+    Raises:
+        DeskError: 422 when the payload is not one of the offered buttons.
+    """
+    if citizen_input.text is not None and is_blank(citizen_input.text):
+        return ChatResult(messages=[blank_reply()], status=conversation.status)
+
+    payload = citizen_input.payload
+    if payload is None:
+        text = citizen_input.text or ""
+        rasa_message = rasa.escape_intent_prefix(text)
+    else:
+        text = await title_of_offered_button(
+            session=session, conversation_id=conversation.id, payload=payload
+        )
+        rasa_message = payload
+    message = await add_message(
+        session=session,
+        conversation=conversation,
+        sender=SENDER_CITIZEN,
+        text=text,
+        payload=payload,
+    )
+    await session.commit()
+    logger.info(
+        "message.received conversation=%s message=%s kind=%s",
+        conversation.id,
+        message.id,
+        "text" if payload is None else "payload",
+    )
+
+    if conversation.status != STATUS_BOT:
+        return ChatResult(
+            messages=[], status=conversation.status, message_id=message.id
+        )
+    result = await ask_bot(
+        session=session,
+        http=http,
+        settings=settings,
+        conversation=conversation,
+        rasa_message=rasa_message,
+        payload=payload,
+    )
+    return replace(result, message_id=message.id)
+
+
+async def title_of_offered_button(
+    *, session: AsyncSession, conversation_id: str, payload: str
+) -> str:
+    """Return the title of the offered button with ``payload``.
+
+    Raises:
+        DeskError: 422 when no message of this conversation offered it.
+    """
+    button = await find_offered_button(
+        session=session, conversation_id=conversation_id, payload=payload
+    )
+    if button is None:
+        raise DeskError(
+            'Invalid "payload": no button in this conversation has this payload. '
+            'Send the question as {"text": "…"} instead.',
+            status_code=422,
+        )
+    return button["title"]
+
+
+async def ask_bot(
+    *,
+    session: AsyncSession,
+    http: httpx.AsyncClient,
+    settings: Settings,
+    conversation: Conversation,
+    rasa_message: str,
+    payload: str | None,
+) -> ChatResult:
+    """Forward a stored message to Rasa and store what comes back."""
+    try:
+        replies = await rasa.send_message(
+            http=http,
+            rasa_url=settings.rasa_url,
+            sender=conversation.id,
+            message=rasa_message,
+            metadata={
+                "agency": conversation.agency,
+                "enterprise": conversation.enterprise,
+                "channel": conversation.channel,
+            },
+            timeout=settings.rasa_timeout,
+        )
+    except rasa.RasaUnavailable as error:
+        logger.warning(
+            "rasa.unavailable conversation=%s error=%s", conversation.id, error
+        )
+        replies = []
+    else:
+        if not replies:
+            # Rasa returns an empty list when the action server is down.
+            logger.warning("rasa.reply.empty conversation=%s", conversation.id)
+
+    # A handoff action may have opened a ticket through the desk meanwhile.
+    status = await read_status(session=session, conversation_id=conversation.id)
+    if not replies:
+        return await reply_without_bot(
+            session=session, conversation=conversation, payload=payload, status=status
+        )
+
+    stored = [
+        await add_message(
+            session=session,
+            conversation=conversation,
+            sender=SENDER_BOT,
+            text=reply.text,
+            buttons=reply.buttons,
+            image=reply.image,
+        )
+        for reply in replies
+    ]
+    await session.commit()
+    logger.info(
+        "rasa.replied conversation=%s replies=%d status=%s",
+        conversation.id,
+        len(stored),
+        status,
+    )
+    return ChatResult(
+        messages=[reply_to_dict(message) for message in stored], status=status
+    )
+
+
+async def reply_without_bot(
+    *,
+    session: AsyncSession,
+    conversation: Conversation,
+    payload: str | None,
+    status: str,
+) -> ChatResult:
+    """Store and return the desk's own reply because Rasa returned none.
+
+    The request-human payload opens the ticket and gets a notice. If a ticket
+    was opened during the call to Rasa, staff take over and nothing is added.
+    Otherwise the desk apologises and offers the request-human button.
+    """
+    if payload == REQUEST_HUMAN_PAYLOAD:
+        ticket, _ = await open_ticket(
+            session=session,
+            conversation=conversation,
+            reason=REASON_ASSISTANT_UNAVAILABLE,
+            context={"opened_by": "desk"},
+        )
+        notice = await add_message(
+            session=session,
+            conversation=conversation,
+            sender=SENDER_SYSTEM,
+            text=TEXT_HANDED_OFF,
+        )
+        await session.commit()
+        return ChatResult(messages=[reply_to_dict(notice)], status=ticket.state)
+
+    if status != STATUS_BOT:
+        return ChatResult(messages=[], status=status)
+
+    apology = await add_message(
+        session=session,
+        conversation=conversation,
+        sender=SENDER_BOT,
+        text=TEXT_ASSISTANT_UNAVAILABLE,
+        buttons=[dict(REQUEST_HUMAN_BUTTON)],
+    )
+    await session.commit()
+    return ChatResult(messages=[reply_to_dict(apology)], status=status)
+
+
+def blank_reply() -> dict[str, Any]:
+    """Return the prompt, not stored, that replies to blank text."""
+    return {
+        "id": None,
+        "sender": SENDER_BOT,
+        "text": TEXT_BLANK_REPLY,
+        "buttons": [],
+        "image": None,
+    }

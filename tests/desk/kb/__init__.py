@@ -1,0 +1,1 @@
+"""Tests of the knowledge base: seeds, tokenizer, search and its API."""

@@ -1,0 +1,54 @@
+"""Handoff to a human through the real bot, and what the desk does after it."""
+
+from __future__ import annotations
+
+from desk.devstack import ServiceStack, http_json
+from tests.e2e.conftest import Citizen
+
+NONSENSE = ["蓝色的风筝飞过量子隧道", "橙子在月球背面跳探戈"]
+
+
+def open_tickets(stack: ServiceStack) -> list[dict]:
+    status, body = http_json(
+        "GET",
+        stack.desk_url + "/api/handoffs?state=queued",
+        headers={"X-Service-Token": stack.service_token},
+    )
+    assert status == 200, body
+    return body["tickets"] if isinstance(body, dict) else body
+
+
+def test_request_human_creates_ticket(citizen: Citizen) -> None:
+    citizen.say("退休年龄怎么算")
+
+    reply = citizen.say("我要转人工")
+
+    assert reply["status"] == "queued"
+    tickets = [
+        t
+        for t in open_tickets(citizen.stack)
+        if t["conversation_id"] == citizen.conversation_id
+    ]
+    assert len(tickets) == 1
+
+
+def test_messages_after_handoff_are_kept_not_answered(citizen: Citizen) -> None:
+    citizen.say("转人工")
+
+    reply = citizen.say("我的养老金这个月没到账")
+
+    assert reply == {"messages": [], "status": "queued"}
+    assert citizen.transcript()[-1]["text"] == "我的养老金这个月没到账"
+
+
+def test_two_misunderstandings_offer_human_and_yes_accepts(citizen: Citizen) -> None:
+    first = citizen.say(NONSENSE[0])
+    second = citizen.say(NONSENSE[1])
+
+    assert first["status"] == "bot"
+    payloads = [
+        b["payload"] for m in second["messages"] for b in m.get("buttons") or []
+    ]
+    assert "/request_human" in payloads
+    accepted = citizen.say("好的")
+    assert accepted["status"] == "queued"
