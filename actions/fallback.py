@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.desk_client import DeskClient, DeskError
-from actions.knowledge import latest_text
+from actions.latest_message import latest_intent, latest_text
 from actions.replies import (
     TEXT_OUT_OF_SCOPE,
     send_kb_unavailable,
@@ -44,7 +44,7 @@ class ActionHandleFallback(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        if tracker.get_intent_of_latest_message() == "out_of_scope":
+        if latest_intent(tracker) == "out_of_scope":
             return send_misunderstanding(dispatcher, tracker, TEXT_OUT_OF_SCOPE)
         query = latest_text(tracker)
         if not query:

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.desk_client import DeskClient, DeskError
+from actions.latest_message import latest_intent
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ TEXT_HANDOFF_FAILED = (
 
 def handoff_reason(tracker: Tracker) -> str:
     """Return why the handoff starts: asked directly or an accepted offer."""
-    if tracker.get_intent_of_latest_message() == "request_human":
+    if latest_intent(tracker) == "request_human":
         return REASON_REQUESTED
     return REASON_OFFER_ACCEPTED
 

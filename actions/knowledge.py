@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.desk_client import DeskClient, DeskError
+from actions.latest_message import latest_intent, latest_text
 from actions.replies import (
     send_entry,
     send_kb_unavailable,
@@ -46,11 +47,6 @@ TEXT_OTHER_AGENCY = (
 )
 
 
-def latest_text(tracker: Tracker) -> str:
-    """Return the text of the citizen's latest message."""
-    return (tracker.latest_message.get("text") or "").strip()
-
-
 async def search_topic(
     client: DeskClient, query: str, category: str | None
 ) -> dict[str, Any]:
@@ -78,7 +74,7 @@ class ActionAnswerFromKnowledgeBase(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        intent = tracker.get_intent_of_latest_message()
+        intent = latest_intent(tracker)
         category = TOPIC_CATEGORIES.get(intent or "")
         query = latest_text(tracker)
         try:

@@ -13,9 +13,11 @@ import unicodedata
 # Mainland resident ID numbers: 18 characters (17 digits and a check digit or
 # X), or the older 15 digits. Mobile numbers: 11 digits starting 13 to 19,
 # optionally after +86. Text is NFKC-normalised first, so full-width digits
-# match as well.
-ID_CARD_PATTERN = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?![\dXx])")
-MOBILE_PATTERN = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+# match as well. A number may follow a JSON escape such as "\u53f7", whose
+# last character is a digit, so the escape counts as a boundary too.
+_START = r"(?:(?<=\\u[0-9a-fA-F]{4})|(?<!\d))"
+ID_CARD_PATTERN = re.compile(_START + r"(\d{17}[\dXx]|\d{15})(?![\dXx])")
+MOBILE_PATTERN = re.compile(_START + r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 
 
 def _mask(match: re.Match[str]) -> str:

@@ -4,6 +4,11 @@ Rasa is not running in these tests. By default the desk points at a closed
 local port, so the "bot down" path runs for real. Tests that need replies
 start ``fake_rasa``, a small HTTP server on 127.0.0.1 that plays Rasa's REST
 channel and the action server's health endpoint.
+
+NOTE: ``fake_rasa`` is a stand-in, not Rasa. It exists to make Rasa slow,
+fail with 5xx or reply with odd shapes on demand, which a real Rasa server
+cannot be made to do. The real path, with the trained model and the action
+server, is tested in tests/e2e.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ TOPIC_QUESTIONS = [
     ("insurance_transfer", "我从江苏换工作回泰安了，那边交的养老保险怎么转过来"),
     ("pension_benefits", "退休的老人每年领养老金前要做的资格认证怎么弄"),
     ("retirement_approval", "改革以后男职工到底多少岁才能退休"),
-    ("family_account_sharing", "能用我职工医保个人账户的钱给我爸妈交居民医保吗"),
+    ("family_account_sharing", "我想用职工医保个人账户给父母交医保费，怎么操作"),
 ]
 
 
@@ -78,11 +78,28 @@ def test_payload_not_offered_is_rejected(citizen: Citizen) -> None:
     assert "error" in body
 
 
-def test_typed_slash_command_is_not_an_intent(citizen: Citizen) -> None:
-    reply = citizen.say("/request_human")
+def test_near_tie_offers_candidates_as_buttons(citizen: Citizen) -> None:
+    # Two family-sharing entries fit this question almost equally well.
+    reply = citizen.say("能用我职工医保个人账户的钱给我爸妈交居民医保吗")
 
-    assert reply["status"] == "bot"
-    assert citizen.transcript()[0]["text"] == "/request_human"
+    buttons = [b for m in reply["messages"] for b in m.get("buttons") or []]
+    payloads = [b["payload"] for b in buttons]
+    assert reply["messages"][0]["text"].startswith("您是不是想问")
+    assert sum(p.startswith("/choose_kb_entry") for p in payloads) >= 2
+    assert "/request_human" in payloads
+
+
+def test_typed_slash_command_sets_no_slot(
+    citizen: Citizen, kb_entries: list[dict[str, Any]]
+) -> None:
+    entry = kb_entries[-1]
+    typed = "/choose_kb_entry" + json.dumps({"kb_entry_id": entry["id"]})
+
+    reply = citizen.say(typed)
+
+    texts = [m.get("text") for m in reply["messages"]]
+    assert entry["answer"].strip() not in texts
+    assert citizen.transcript()[0]["text"] == typed
 
 
 @pytest.mark.parametrize("text", ["你好", "您好呀"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from desk.devstack import ServiceStack, http_json
 from tests.e2e.conftest import Citizen
 
-NONSENSE = ["蓝色的风筝飞过量子隧道", "橙子在月球背面跳探戈"]
+NONSENSE = ["蓝色的风筝飞过量子隧道", "三角形的西瓜正在学开车"]
 
 
 def open_tickets(stack: ServiceStack) -> list[dict]:
@@ -37,7 +37,8 @@ def test_messages_after_handoff_are_kept_not_answered(citizen: Citizen) -> None:
 
     reply = citizen.say("我的养老金这个月没到账")
 
-    assert reply == {"messages": [], "status": "queued"}
+    assert reply["messages"] == []
+    assert reply["status"] == "queued"
     assert citizen.transcript()[-1]["text"] == "我的养老金这个月没到账"
 
 

@@ -11,7 +11,7 @@ import time
 from desk.devstack import ServiceStack
 from tests.e2e.conftest import Citizen
 
-NONSENSE = ["紫色的云朵在冰箱里唱歌", "三角形的西瓜正在学开车"]
+NONSENSE = ["紫色的云朵在冰箱里唱歌", "帮我写一首关于春天的诗"]
 
 
 def assert_apology_with_human_button(reply: dict) -> None:

@@ -171,3 +171,29 @@ def test_search_of_real_seeds_is_fast(
     durations.sort()
 
     assert durations[int(len(durations) * 0.95)] < 0.020
+
+
+def test_search_within_topic_suggests_where_global_finds_nothing(
+    real_entries: list[EntrySeed], tokenizer: Tokenizer
+) -> None:
+    # A colloquial transfer question: too little overlap for a search over
+    # every category, enough once the NLU model has named the topic.
+    index = KnowledgeIndex(real_entries, tokenizer)
+    question = "原来在杭州上班的社保要搬到泰安来怎么搞"
+
+    everywhere = index.search(question)
+    within_topic = index.search(question, category="insurance_transfer")
+
+    assert everywhere.outcome == "none"
+    assert within_topic.outcome in ("answer", "suggest")
+    assert within_topic.results[0].entry.category == "insurance_transfer"
+
+
+def test_search_within_topic_rejects_unrelated_text(
+    real_entries: list[EntrySeed], tokenizer: Tokenizer
+) -> None:
+    index = KnowledgeIndex(real_entries, tokenizer)
+
+    response = index.search("吃饭睡觉", category="retirement_approval")
+
+    assert response.outcome == "none"
