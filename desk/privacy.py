@@ -17,7 +17,9 @@ import unicodedata
 # last character is a digit, so the escape counts as a boundary too.
 _START = r"(?:(?<=\\u[0-9a-fA-F]{4})|(?<!\d))"
 ID_CARD_PATTERN = re.compile(_START + r"(\d{17}[\dXx]|\d{15})(?![\dXx])")
-MOBILE_PATTERN = re.compile(_START + r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+MOBILE_PATTERN = re.compile(
+    _START + r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"
+)
 
 
 def _mask(match: re.Match[str]) -> str:
