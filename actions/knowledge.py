@@ -50,16 +50,21 @@ TEXT_OTHER_AGENCY = (
 async def search_topic(
     client: DeskClient, query: str, category: str | None
 ) -> dict[str, Any]:
-    """Search within a category first, then everywhere when nothing fits.
+    """Search within the intent's category, and everywhere unless it answers.
 
-    A topic intent narrows the search, but the citizen's words may still match
-    an entry of a neighbouring category better than anything in the topic.
+    A topic intent narrows the search, but the citizen's words may match an
+    entry of a neighbouring category better: a confident answer from the
+    whole knowledge base wins over suggestions within the topic.
     """
-    if category:
-        result = await client.search(query, category=category)
-        if result.get("outcome") != "none":
-            return result
-    return await client.search(query)
+    if not category:
+        return await client.search(query)
+    within_topic = await client.search(query, category=category)
+    if within_topic.get("outcome") == "answer":
+        return within_topic
+    everywhere = await client.search(query)
+    if everywhere.get("outcome") == "answer" or within_topic.get("outcome") == "none":
+        return everywhere
+    return within_topic
 
 
 class ActionAnswerFromKnowledgeBase(Action):

@@ -9,6 +9,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.places import place_note
+
 INTENT_CHOOSE_KB_ENTRY = "choose_kb_entry"
 HUMAN_PAYLOAD = "/request_human"
 DECLINE_PAYLOAD = "/deny"
@@ -109,9 +111,16 @@ def send_misunderstanding(
 def send_search_result(
     dispatcher: CollectingDispatcher, tracker: Tracker, result: dict[str, Any]
 ) -> list[EventType]:
-    """Reply to a search result according to its outcome."""
+    """Reply to a search result according to its outcome.
+
+    A question that names another city first gets a note that the answer
+    follows the agency's own rules.
+    """
     results = result.get("results") or []
     outcome = result.get("outcome")
+    note = place_note(tracker.latest_message.get("text") or "")
+    if note and outcome in ("answer", "suggest"):
+        dispatcher.utter_message(text=note)
     if outcome == "answer" and results:
         return send_entry(dispatcher, results[0], results[1:])
     if outcome == "suggest" and results:

@@ -53,11 +53,12 @@ def classify(status: int, body: Any, answers: dict[str, str]) -> str:
     messages = body.get("messages") or []
     if not messages:
         return "error"
-    text = (messages[0].get("text") or "").strip()
+    texts = [(message.get("text") or "").strip() for message in messages]
     payloads = [b["payload"] for m in messages for b in m.get("buttons") or []]
-    if text in answers:
-        return "other_agency" if answers[text] == "other_agencies" else "answered"
-    if "公积金管理中心" in text and "不归社保中心" in text:
+    categories = [answers[text] for text in texts if text in answers]
+    if categories:
+        return "other_agency" if categories[0] == "other_agencies" else "answered"
+    if any("不归社保中心" in text for text in texts):
         return "other_agency"
     if any(p.startswith("/choose_kb_entry") for p in payloads):
         return "suggestions"
@@ -90,8 +91,8 @@ def run(desk_url: str, questions: list[str], details: bool) -> Counter[str]:
         outcome = classify(status, body, answers)
         counts[outcome] += 1
         if details:
-            first = (body.get("messages") or [{}])[0] if isinstance(body, dict) else {}
-            print(f"{outcome:13} {question} -> {(first.get('text') or '')[:60]}")
+            last = (body.get("messages") or [{}])[-1] if isinstance(body, dict) else {}
+            print(f"{outcome:13} {question} -> {(last.get('text') or '')[:60]}")
     return counts
 
 
