@@ -18,11 +18,11 @@ class DeskError(Exception):
 
 
 class DeskUnavailable(DeskError):
-    """The desk could not be reached or answered with an error status."""
+    """The desk could not be reached or returned an error status."""
 
 
 class DeskNotFound(DeskError):
-    """The desk answered 404 for the requested resource."""
+    """The desk returned 404 for the requested resource."""
 
 
 class DeskClient:

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 ACTION_START_HANDOFF = "action_start_handoff"
 
-# Why the handoff started, as stored on the ticket.
+# Handoff reasons stored on the ticket.
 REASON_REQUESTED = "requested"
 REASON_OFFER_ACCEPTED = "offer_accepted"
 

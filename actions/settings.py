@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ActionSettings:
-    """Where the desk is and how to authenticate to it."""
+    """Location of the desk and the token that authenticates to it."""
 
     desk_url: str
     service_token: str

@@ -141,12 +141,12 @@ class ServiceStack:
             )
 
     def start_desk(self) -> None:
-        """Start the desk and wait until its health route answers."""
+        """Start the desk and wait until its health route responds."""
         self._spawn("desk", [str(DESK_BIN), "serve"])
         self._wait("desk", lambda: http_json("GET", self.desk_url + "/health")[0])
 
     def start_actions(self) -> None:
-        """Start the action server and wait until it answers /health."""
+        """Start the action server and wait until its /health route responds."""
         self._spawn(
             "actions",
             [

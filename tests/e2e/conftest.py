@@ -34,7 +34,7 @@ def kb_entries() -> list[dict[str, Any]]:
 
 
 class Citizen:
-    """One conversation with the desk, as the chat page holds it."""
+    """One conversation with the desk, as the chat page keeps it."""
 
     def __init__(self, stack: ServiceStack) -> None:
         self.stack = stack
