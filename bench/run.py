@@ -40,7 +40,7 @@ QUESTIONS = [
     "谢谢你",
     "外星人会不会交社保呢啦啦啦",
 ]
-REQUESTS_PER_WORKER = 30
+REQUESTS_PER_WORKER = 40
 CONCURRENCY_LEVELS = (1, 10)
 
 

@@ -141,3 +141,11 @@ def test_health_reports_all_services(citizen: Citizen) -> None:
     assert body["rasa"] == "ok"
     assert body["action_server"] == "ok"
     assert body["database"] == "ok"
+
+
+def test_other_city_gets_note_before_answer(citizen: Citizen) -> None:
+    reply = citizen.say("深圳社保卡丢了怎么补办？")
+
+    texts = [m.get("text") or "" for m in reply["messages"]]
+    assert texts[0].startswith("您问到的是深圳的情况")
+    assert len(texts) >= 2
