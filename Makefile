@@ -60,8 +60,12 @@ validate: setup ## check Rasa data, knowledge-base seeds and code style
 	$(VENV)/bin/ruff format --check desk actions tests bench scripts
 
 run: seeds train ## start Rasa (5005), actions (5055) and the desk (8000); Ctrl-C stops them
+	@if [ -n "$${TRACKER_STORE_URL:-}" ]; then \
+		$(VENV)/bin/python scripts/render_endpoints.py "$$TRACKER_STORE_URL"; \
+	fi
 	@echo "Chat page: http://127.0.0.1:$${DESK_PORT:-8000}/"
-	$(VENV)/bin/honcho start --procfile Procfile
+	RASA_ENDPOINTS=$${TRACKER_STORE_URL:+var/endpoints.yml} \
+		$(VENV)/bin/honcho start --procfile Procfile
 
 test-desk: setup ## desk unit and API tests
 	$(VENV)/bin/python -m pytest tests/desk -q
