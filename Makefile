@@ -16,11 +16,11 @@ TRAINING_FILES := config.yml $(shell find domain data -type f 2>/dev/null)
 export
 
 .PHONY: help setup migrate seeds train validate run test test-desk test-bot \
-	test-e2e bench real-questions lint clean
+	test-e2e test-e2e-postgres bench real-questions clean
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' Makefile | \
-		awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' Makefile | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml requirements/desk.lock
 	python3 -c 'import sys; assert sys.version_info >= (3, 11), "the desk needs Python 3.11+"'
@@ -58,6 +58,7 @@ validate: setup ## check Rasa data, knowledge-base seeds and code style
 	$(DESK) check-seeds
 	$(VENV)/bin/ruff check desk actions tests bench scripts
 	$(VENV)/bin/ruff format --check desk actions tests bench scripts
+	$(VENV)/bin/mypy desk
 
 run: seeds train ## start Rasa (5005), actions (5055) and the desk (8000); Ctrl-C stops them
 	@if [ -n "$${TRACKER_STORE_URL:-}" ]; then \
@@ -75,6 +76,10 @@ test-bot: setup train ## action tests and the held-out NLU accuracy gate
 
 test-e2e: setup train ## start all three services and talk to them over HTTP
 	$(VENV)/bin/python -m pytest tests/e2e -q
+
+test-e2e-postgres: setup train ## the e2e suite on PostgreSQL (installs and starts Debian's PostgreSQL; needs root)
+	set -a && eval "$$(scripts/start-postgres.sh)" && set +a && \
+		$(VENV)/bin/python -m pytest tests/e2e -q
 
 test: test-desk test-bot test-e2e ## run every test
 

@@ -2,8 +2,9 @@
 
 Used by the end-to-end tests, the benchmark and the real-question run, so
 each of them talks to real services over real HTTP without touching the
-databases of `make run`. Only the standard library is imported, so the bot's
-Python 3.10 environment can use this module too.
+databases of `make run`. Besides the standard library it imports only
+desk.tracker_store, which needs PyYAML, so the bot's Python 3.10 environment
+can use this module too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+from desk.tracker_store import tracker_store_from_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DESK_BIN = ROOT / ".venv" / "bin" / "desk"
@@ -76,6 +79,9 @@ class ServiceStack:
     desk_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
+    # Desk database and Rasa tracker store; empty means SQLite files in workdir.
+    desk_database_url: str = ""
+    tracker_store_url: str = ""
     # LOG_LEVEL of the Rasa and action servers; DEBUG makes them log message
     # text, which the e2e tests use to check the masking of personal data.
     log_level: str = "INFO"
@@ -96,7 +102,13 @@ class ServiceStack:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite+aiosqlite:///{self.workdir / 'desk.db'}"
+        return self.desk_database_url or (
+            f"sqlite+aiosqlite:///{self.workdir / 'desk.db'}"
+        )
+
+    def _tracker_store(self) -> dict[str, Any]:
+        url = self.tracker_store_url or f"sqlite:///{self.workdir / 'rasa_tracker.db'}"
+        return tracker_store_from_url(url)
 
     def log_path(self, name: str) -> Path:
         """Return the file that collects a service's stdout and stderr."""
@@ -167,14 +179,11 @@ class ServiceStack:
         if not self.model.exists():
             raise StackError(f"Model {self.model} not found; run `make train` first.")
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(
-            "action_endpoint:\n"
-            f'  url: "{self.actions_url}/webhook"\n'
-            "tracker_store:\n"
-            "  type: SQL\n"
-            '  dialect: "sqlite"\n'
-            f'  db: "{self.workdir / "rasa_tracker.db"}"\n'
-        )
+        settings = {
+            "action_endpoint": {"url": f"{self.actions_url}/webhook"},
+            "tracker_store": self._tracker_store(),
+        }
+        endpoints.write_text(json.dumps(settings), encoding="utf-8")
         self._spawn(
             "rasa",
             [

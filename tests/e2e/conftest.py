@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceStack]:
-    services = ServiceStack(workdir=tmp_path_factory.mktemp("stack"), log_level="DEBUG")
+    # E2E_DESK_DATABASE_URL and E2E_TRACKER_STORE_URL run the suite on other
+    # databases, such as PostgreSQL; by default both are SQLite files.
+    services = ServiceStack(
+        workdir=tmp_path_factory.mktemp("stack"),
+        log_level="DEBUG",
+        desk_database_url=os.environ.get("E2E_DESK_DATABASE_URL", ""),
+        tracker_store_url=os.environ.get("E2E_TRACKER_STORE_URL", ""),
+    )
     try:
         services.start_all()
         yield services

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.render_endpoints import redact, render, tracker_store_from_url
+from desk.tracker_store import redact, render, tracker_store_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
