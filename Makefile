@@ -11,8 +11,10 @@ RASA := $(RASA_VENV)/bin/rasa
 MODEL := models/current.tar.gz
 TRAINING_FILES := config.yml $(shell find domain data -type f 2>/dev/null)
 
-# .env holds the service token shared by the desk and the action server.
--include .env
+# .env holds the desk's service token and Rasa's API token (make setup).
+ifneq ($(wildcard .env),)
+include .env
+endif
 export
 
 .PHONY: help setup migrate seeds train validate run test test-desk test-bot \
@@ -35,10 +37,8 @@ $(RASA_VENV)/.installed: requirements/rasa.in requirements/rasa.lock
 	$(RASA_VENV)/bin/pip install --quiet -c requirements/rasa.lock -r requirements/rasa.in
 	touch $@
 
-.env:
-	scripts/make-env-file.sh
-
-setup: $(VENV)/.installed $(RASA_VENV)/.installed .env ## create both virtual environments and .env
+setup: $(VENV)/.installed $(RASA_VENV)/.installed ## create both virtual environments and .env
+	@scripts/make-env-file.sh
 
 migrate: setup ## apply the desk's database migrations
 	mkdir -p var
@@ -87,6 +87,7 @@ bench: setup train ## measure latency, throughput, memory, training time and NLU
 	$(VENV)/bin/python bench/run.py --output docs/benchmarks.md
 
 real-questions: setup train ## run a file of questions through the desk: make real-questions FILE=…
+	@test -n "$(FILE)" || { echo "error: FILE is not set; run make real-questions FILE=path/to/questions.txt" >&2; exit 2; }
 	$(VENV)/bin/python scripts/real_questions.py "$(FILE)"
 
 clean: ## remove models, databases and caches (keeps the environments)

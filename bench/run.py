@@ -174,7 +174,7 @@ def measure_nlu_accuracy(stack: ServiceStack) -> tuple[float, int]:
     correct = 0
     with httpx.Client(timeout=30) as client:
         for text, intent in pairs:
-            parsed = client.post(f"{stack.rasa_url}/model/parse", json={"text": text})
+            parsed = client.post(stack.parse_url, json={"text": text})
             if parsed.json()["intent"]["name"] == intent:
                 correct += 1
     return correct / len(pairs), len(pairs)

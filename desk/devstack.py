@@ -76,6 +76,7 @@ class ServiceStack:
     workdir: Path
     model: Path = DEFAULT_MODEL
     service_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    rasa_auth_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     desk_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
@@ -99,6 +100,11 @@ class ServiceStack:
     @property
     def actions_url(self) -> str:
         return f"http://127.0.0.1:{self.actions_port}"
+
+    @property
+    def parse_url(self) -> str:
+        """Return Rasa's /model/parse URL with the API token."""
+        return f"{self.rasa_url}/model/parse?token={self.rasa_auth_token}"
 
     @property
     def database_url(self) -> str:
@@ -191,6 +197,8 @@ class ServiceStack:
                 str(RASA_LAUNCHER),
                 "run",
                 "--enable-api",
+                "--auth-token",
+                self.rasa_auth_token,
                 "--interface",
                 "127.0.0.1",
                 "--port",
@@ -205,9 +213,7 @@ class ServiceStack:
         )
         self._wait(
             "rasa",
-            lambda: http_json("POST", self.rasa_url + "/model/parse", {"text": "你好"})[
-                0
-            ],
+            lambda: http_json("POST", self.parse_url, {"text": "你好"})[0],
             timeout=180,
         )
 

@@ -53,3 +53,16 @@ def test_two_misunderstandings_offer_human_and_yes_accepts(citizen: Citizen) -> 
     assert "/request_human" in payloads
     accepted = citizen.say("好的")
     assert accepted["status"] == "queued"
+    # Only the handoff notice: no fallback reply after it.
+    assert len(accepted["messages"]) == 1
+
+
+def test_declined_offer_gets_one_reply_and_bot_stays(citizen: Citizen) -> None:
+    citizen.say(NONSENSE[0])
+    citizen.say(NONSENSE[1])
+
+    declined = citizen.say("不用了")
+
+    assert declined["status"] == "bot"
+    assert len(declined["messages"]) == 1
+    assert "换个说法" in declined["messages"][0]["text"]
