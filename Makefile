@@ -56,6 +56,7 @@ train: $(MODEL) ## train the Rasa model when data or config changed
 validate: setup ## check Rasa data, knowledge-base seeds and code style
 	$(RASA) data validate --config config.yml --domain domain --data data
 	$(DESK) check-seeds
+	$(RASA_VENV)/bin/python -m actions.flows.cli validate flows/
 	$(VENV)/bin/ruff check desk actions tests bench scripts
 	$(VENV)/bin/ruff format --check desk actions tests bench scripts
 	$(VENV)/bin/mypy desk
@@ -71,8 +72,8 @@ run: seeds train ## start Rasa (5005), actions (5055) and the desk (8000); Ctrl-
 test-desk: setup ## desk unit and API tests
 	$(VENV)/bin/python -m pytest tests/desk -q
 
-test-bot: setup train ## action tests and the held-out NLU accuracy gate
-	$(RASA_VENV)/bin/python -m pytest tests/actions tests/nlu -q
+test-bot: setup train ## action, flow-engine and NLU tests, with the held-out NLU accuracy gate
+	$(RASA_VENV)/bin/python -m pytest tests/actions tests/flows tests/nlu -q
 
 test-e2e: setup train ## start all three services and talk to them over HTTP
 	$(VENV)/bin/python -m pytest tests/e2e -q

@@ -2,8 +2,8 @@
 
 The knowledge base describes the agency's own rules and offices. A citizen
 who names another city still gets that answer, because national rules and
-procedures are mostly shared, but is told first that local rules differ and
-where to ask.
+procedures are mostly shared. A note comes first: local rules differ, and it
+names where to ask.
 """
 
 from __future__ import annotations

@@ -1,0 +1,31 @@
+"""Ages that cannot be read or make no sense are rejected."""
+
+from __future__ import annotations
+
+from tests.flows.conftest import Conversation
+
+
+def test_age_answers(chat: Conversation) -> None:
+    # Citizen crosses provinces and is a woman.
+    chat.start("转移养老保险", "start_pension_transfer_guide")
+    chat.press("跨省转移")
+    chat.press("女")
+
+    # Citizen types "不太清楚" → no number: the invalid-age text, then again.
+    chat.say("不太清楚")
+    assert chat.texts == [
+        "没能识别年龄，请只输入一个数字，例如：45。",
+        "您今年多少周岁？请直接输入数字，例如：45。",
+    ]
+
+    # Citizen types "200" → out of range: the rejection, then again.
+    chat.say("200")
+    assert chat.texts == [
+        "这个年龄好像不对，请输入16到100之间的周岁数。",
+        "您今年多少周岁？请直接输入数字，例如：45。",
+    ]
+
+    # Citizen types "四十二" → accepted.
+    chat.say("四十二")
+    assert chat.last_text == "您要转入的新参保地，是您的户籍所在地吗？"
+    assert chat.slots["age"] == 42.0
