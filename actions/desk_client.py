@@ -34,11 +34,15 @@ class DeskClient:
     async def search(
         self, query: str, *, category: str | None = None, limit: int = 5
     ) -> dict[str, Any]:
-        """Search the knowledge base; return the desk's search result."""
-        params: dict[str, str] = {"q": query, "limit": str(limit)}
+        """Search the knowledge base; return the desk's search result.
+
+        The query goes in a POST body because citizens' messages may be up
+        to 2,000 characters, too long for a query string.
+        """
+        body: dict[str, Any] = {"q": query, "limit": limit}
         if category:
-            params["category"] = category
-        return await self._request("GET", "/api/kb/search", params=params)
+            body["category"] = category
+        return await self._request("POST", "/api/kb/search", json=body)
 
     async def get_entry(self, entry_id: str) -> dict[str, Any] | None:
         """Return one knowledge-base entry, or None when the id is unknown."""

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from sanic import Blueprint, Request
+from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse, json
 
 from desk.errors import DeskError
 from desk.services.conversations import (
+    MAX_MESSAGE_ID,
     authorize_conversation,
     create_conversation,
     list_messages,
     message_to_dict,
 )
 from desk.services.dialogue import handle_citizen_input
+from desk.services.locks import KeyedLocks
 from desk.services.request_body import (
     parse_citizen_input,
     parse_conversation_options,
 )
 
 bp = Blueprint("conversations")
+
+
+@bp.listener("before_server_start")
+async def create_conversation_locks(app: Sanic) -> None:
+    """Create the per-conversation locks that order each chat's messages."""
+    app.ctx.conversation_locks = KeyedLocks()
 
 
 def bearer_token(request: Request) -> str | None:
@@ -33,13 +41,23 @@ def after_id_argument(request: Request) -> int:
     """Return the ``after`` query argument: a message id, 0 when absent.
 
     Raises:
-        DeskError: the value is not a non-negative integer.
+        DeskError: the value is not an integer from 0 to MAX_MESSAGE_ID.
     """
     value = request.args.get("after", "0")
     if not value.isascii() or not value.isdigit():
         raise DeskError(
             f'Invalid "after": {value!r} is not a message id; '
             "pass the id of the last message you have, or leave it out."
+        )
+    # The length check comes first because int() rejects strings of more
+    # than 4,300 digits with ValueError.
+    digits = value.lstrip("0")
+    if len(digits) > len(str(MAX_MESSAGE_ID)) or int(value) > MAX_MESSAGE_ID:
+        described = value if len(value) <= 40 else f"a {len(digits)}-digit number"
+        raise DeskError(
+            f'Invalid "after": {described} is out of range; message ids go from 0 '
+            f"to {MAX_MESSAGE_ID}. Pass the id of the last message you have, "
+            "or leave it out."
         )
     return int(value)
 
@@ -74,6 +92,7 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
         session=session,
         http=request.app.ctx.http,
         settings=request.app.ctx.settings,
+        locks=request.app.ctx.conversation_locks,
         conversation=conversation,
         citizen_input=parse_citizen_input(request.body),
     )

@@ -58,10 +58,15 @@ def limit_argument(request: Request) -> int:
         DeskError: the value is not an integer from 1 to MAX_LIST_LIMIT.
     """
     value = request.args.get("limit", str(DEFAULT_LIST_LIMIT))
-    if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_LIST_LIMIT:
-        return int(value)
+    # The length check keeps int() away from huge digit strings, which it
+    # rejects with ValueError above 4,300 digits.
+    short = len(value) <= len(str(MAX_LIST_LIMIT))
+    if short and value.isascii() and value.isdigit():
+        if 1 <= int(value) <= MAX_LIST_LIMIT:
+            return int(value)
+    shown = value if len(value) <= 20 else f"{value[:20]}… ({len(value)} characters)"
     raise DeskError(
-        f'Invalid "limit": {value!r}; use an integer from 1 to {MAX_LIST_LIMIT}.'
+        f'Invalid "limit": {shown!r}; use an integer from 1 to {MAX_LIST_LIMIT}.'
     )
 
 

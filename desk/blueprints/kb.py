@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sanic import Blueprint, Request, Sanic
@@ -22,14 +23,30 @@ from desk.kb.queries import (
 from desk.kb.refresh import IndexRefresher
 from desk.kb.schema import CATEGORIES
 from desk.models.kb import Guide, KnowledgeEntry, Notice
+from desk.services.request_body import (
+    json_type_name,
+    parse_json_object,
+    reject_invalid_unicode,
+)
+from desk.settings import MAX_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
 
 bp = Blueprint("kb")
 
+# Longest "q" of GET /api/kb/search; POST takes up to MAX_MESSAGE_CHARS.
 MAX_QUERY_CHARS = 500
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A validated search: the question, an optional category and a result limit."""
+
+    query: str
+    category: str | None
+    limit: int
 
 
 @bp.listener("after_server_start")
@@ -79,14 +96,55 @@ def _refresher(app: Sanic) -> IndexRefresher:
 
 @bp.get("/api/kb/search")
 async def search(request: Request) -> HTTPResponse:
-    """Rank entries for ``q`` and return the outcome: answer, suggest or none."""
-    query = _query_argument(request)
-    category = _category_argument(request)
-    limit = _limit_argument(request)
-    index = await current_index(request.app)
+    """Rank entries for the ``q`` query argument: answer, suggest or none.
+
+    ``q`` has at most MAX_QUERY_CHARS characters, so that the URL stays short.
+    """
+    search_request = SearchRequest(
+        query=check_query(
+            request.args.get("q"),
+            max_chars=MAX_QUERY_CHARS,
+            example="/api/kb/search?q=社保怎么交",
+            longer_hint=(
+                f" Questions of up to {MAX_MESSAGE_CHARS} characters go in the "
+                "JSON body of POST /api/kb/search."
+            ),
+        ),
+        category=check_category(request.args.get("category")),
+        limit=check_limit(request.args.get("limit")),
+    )
+    return await search_response(request.app, search_request)
+
+
+@bp.post("/api/kb/search")
+async def search_by_body(request: Request) -> HTTPResponse:
+    """Rank entries for the ``q`` of a JSON body: answer, suggest or none.
+
+    ``q`` may be as long as a citizen's message (MAX_MESSAGE_CHARS), which
+    does not fit in a URL. The body is ``{"q", "category"?, "limit"?}``.
+    """
+    example = '{"q": "灵活就业人员怎么缴纳养老保险？"}'
+    fields = parse_json_object(request.body, example=example)
+    search_request = SearchRequest(
+        query=check_query(
+            fields.get("q"), max_chars=MAX_MESSAGE_CHARS, example=example
+        ),
+        category=check_category(fields.get("category")),
+        limit=check_limit(fields.get("limit")),
+    )
+    return await search_response(request.app, search_request)
+
+
+async def search_response(app: Sanic, search_request: SearchRequest) -> HTTPResponse:
+    """Run a validated search and return the JSON response of both search routes."""
+    index = await current_index(app)
 
     started = time.perf_counter()
-    response = index.search(query, category=category, limit=limit)
+    response = index.search(
+        search_request.query,
+        category=search_request.category,
+        limit=search_request.limit,
+    )
     logger.debug(
         "kb.search outcome=%s results=%d top=%s ms=%.2f",
         response.outcome,
@@ -96,7 +154,7 @@ async def search(request: Request) -> HTTPResponse:
     )
     return json(
         {
-            "query": query,
+            "query": search_request.query,
             "outcome": response.outcome,
             "results": [_result_to_dict(result, index) for result in response.results],
         }
@@ -145,23 +203,45 @@ async def get_guides(request: Request) -> HTTPResponse:
     return json({"guides": [_guide_to_dict(guide) for guide in guides]})
 
 
-def _query_argument(request: Request) -> str:
-    query = (request.args.get("q") or "").strip()
+def check_query(
+    value: object, *, max_chars: int, example: str, longer_hint: str = ""
+) -> str:
+    """Return the stripped ``q`` of a search.
+
+    Raises:
+        DeskError: ``q`` is missing, blank, not a string, not valid Unicode or
+            longer than ``max_chars``. ``longer_hint`` ends the last message.
+    """
+    if value is not None and not isinstance(value, str):
+        raise DeskError(
+            f'Invalid "q": expected a string, got a JSON {json_type_name(value)}.'
+        )
+    query = (value or "").strip()
     if not query:
         raise DeskError(
-            'Missing "q": pass the question to search for, for example '
-            "/api/kb/search?q=社保怎么交."
+            f'Missing "q": pass the question to search for, for example {example}.'
         )
-    if len(query) > MAX_QUERY_CHARS:
+    reject_invalid_unicode("q", query)
+    if len(query) > max_chars:
         raise DeskError(
             f'Invalid "q": it has {len(query)} characters; shorten it to at most '
-            f"{MAX_QUERY_CHARS}."
+            f"{max_chars}.{longer_hint}"
         )
     return query
 
 
-def _category_argument(request: Request) -> str | None:
-    category = (request.args.get("category") or "").strip()
+def check_category(value: object) -> str | None:
+    """Return the category of a search, None when it is absent or blank.
+
+    Raises:
+        DeskError: the value is not a string or not a category.
+    """
+    if value is not None and not isinstance(value, str):
+        raise DeskError(
+            f'Invalid "category": expected a string, got a JSON '
+            f"{json_type_name(value)}."
+        )
+    category = (value or "").strip()
     if not category:
         return None
     if category not in CATEGORIES:
@@ -172,16 +252,31 @@ def _category_argument(request: Request) -> str | None:
     return category
 
 
-def _limit_argument(request: Request) -> int:
-    value = (request.args.get("limit") or "").strip()
-    if not value:
+def check_limit(value: object) -> int:
+    """Return the result limit of a search, from a query argument or a JSON number.
+
+    Raises:
+        DeskError: the value is not a whole number from 1 to MAX_LIMIT.
+    """
+    number = value
+    if isinstance(value, str):
+        value = value.strip()
+        # Short digit strings only, because int() rejects more than 4,300 digits.
+        if value.isascii() and value.isdigit() and len(value) <= 4:
+            number = int(value)
+    if value is None or value == "":
         return DEFAULT_LIMIT
-    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_LIMIT):
-        raise DeskError(
-            f'Invalid "limit": {value!r}; pass a whole number from 1 to {MAX_LIMIT}, '
-            f"or leave it out for {DEFAULT_LIMIT}."
-        )
-    return int(value)
+    if type(number) is int and 1 <= number <= MAX_LIMIT:
+        return number
+
+    if isinstance(value, str | int | float):
+        described = repr(value)
+    else:
+        described = f"a JSON {json_type_name(value)}"
+    raise DeskError(
+        f'Invalid "limit": {described}; pass a whole number from 1 to {MAX_LIMIT}, '
+        f"or leave it out for {DEFAULT_LIMIT}."
+    )
 
 
 def _result_to_dict(result: SearchResult, index: KnowledgeIndex) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import logging
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from desk.errors import NotFound, Unauthorized
@@ -20,6 +20,10 @@ from desk.models.conversation import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Largest message id that a client may pass: the maximum of a signed 64-bit
+# integer, which SQLite's INTEGER and PostgreSQL's BIGINT hold.
+MAX_MESSAGE_ID = 2**63 - 1
 
 
 def hash_token(token: str) -> str:
@@ -127,12 +131,26 @@ async def list_messages(
     *, session: AsyncSession, conversation_id: str, after_id: int = 0
 ) -> list[Message]:
     """Return the messages with an id above ``after_id``, oldest first."""
-    query = (
+    query = messages_after_query(conversation_id=conversation_id, after_id=after_id)
+    return list((await session.scalars(query)).all())
+
+
+def messages_after_query(
+    *, conversation_id: str, after_id: int
+) -> Select[tuple[Message]]:
+    """Build the query of the messages with an id above ``after_id``, oldest first.
+
+    ``after_id`` may be up to MAX_MESSAGE_ID, also where the id column is a
+    32-bit INTEGER as on PostgreSQL.
+    """
+    # Bound as BIGINT, because asyncpg rejects a value above 2**31 - 1 for a
+    # parameter that PostgreSQL types like the INTEGER id column.
+    after = bindparam("after_id", after_id, type_=BigInteger)
+    return (
         select(Message)
-        .where(Message.conversation_id == conversation_id, Message.id > after_id)
+        .where(Message.conversation_id == conversation_id, Message.id > after)
         .order_by(Message.id)
     )
-    return list((await session.scalars(query)).all())
 
 
 async def recent_messages(

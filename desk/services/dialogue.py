@@ -29,6 +29,7 @@ from desk.services.conversations import (
     read_status,
     reply_to_dict,
 )
+from desk.services.locks import KeyedLocks
 from desk.services.request_body import CitizenInput, is_blank
 from desk.services.tickets import open_ticket
 from desk.settings import Settings
@@ -65,13 +66,19 @@ async def handle_citizen_input(
     session: AsyncSession,
     http: httpx.AsyncClient,
     settings: Settings,
+    locks: KeyedLocks,
     conversation: Conversation,
     citizen_input: CitizenInput,
 ) -> ChatResult:
     """Store a citizen's message, forward it to Rasa if the bot owns the chat.
 
-    The message is committed before Rasa is called, so it stays stored when
-    Rasa fails. Blank text is answered with a prompt and not stored.
+    Messages of one conversation are handled one at a time, in the order in
+    which they arrive: each waits for the conversation's lock before it is
+    stored and holds it until the replies are stored. So the transcript
+    alternates between a message and its replies, and Rasa's timeout starts
+    only when the message has the lock. The message is committed before
+    Rasa is called, so it stays stored when Rasa fails. Blank text is
+    answered with a prompt and not stored.
 
     Raises:
         DeskError: 422 when the payload is not one of the offered buttons.
@@ -79,6 +86,37 @@ async def handle_citizen_input(
     if citizen_input.text is not None and is_blank(citizen_input.text):
         return ChatResult(messages=[blank_reply()], status=conversation.status)
 
+    # Ending the read transaction returns the connection to the pool, so
+    # messages that wait for the lock hold no database connection.
+    await session.commit()
+    # NOTE: the lock works inside one desk process only. Several desk workers
+    # would need a shared lock, such as one in Redis or a row lock
+    # (SELECT ... FOR UPDATE) on the conversation.
+    async with locks.hold(conversation.id):
+        # A message handled while this one waited may have opened a handoff.
+        await session.refresh(conversation)
+        return await store_and_forward(
+            session=session,
+            http=http,
+            settings=settings,
+            conversation=conversation,
+            citizen_input=citizen_input,
+        )
+
+
+async def store_and_forward(
+    *,
+    session: AsyncSession,
+    http: httpx.AsyncClient,
+    settings: Settings,
+    conversation: Conversation,
+    citizen_input: CitizenInput,
+) -> ChatResult:
+    """Store a message that is not blank, then forward it while the bot owns the chat.
+
+    Raises:
+        DeskError: 422 when the payload is not one of the offered buttons.
+    """
     payload = citizen_input.payload
     if payload is None:
         text = citizen_input.text or ""

@@ -23,6 +23,9 @@ from desk.settings import MAX_MESSAGE_CHARS
 
 DEFAULT_CHANNEL = "web"
 
+# Code points of the Unicode tag characters that end emoji tag sequences.
+TAG_CHARACTERS = range(0xE0020, 0xE0080)
+
 _JSON_TYPE_NAMES = {
     dict: "object",
     list: "array",
@@ -112,6 +115,7 @@ def optional_string(fields: dict, name: str, *, max_chars: int) -> str | None:
         raise DeskError(
             f'Invalid "{name}": expected a string, got a JSON {json_type_name(value)}.'
         )
+    reject_invalid_unicode(name, value)
     if len(value) > max_chars:
         raise DeskError(
             f'Invalid "{name}": {len(value)} characters long, but the maximum '
@@ -136,8 +140,9 @@ def parse_conversation_options(body: bytes) -> ConversationOptions:
 def parse_citizen_input(body: bytes) -> CitizenInput:
     """Validate the body of ``POST /api/conversations/{id}/messages``.
 
-    Exactly one of "text" and "payload" must be a string. Blank text passes,
-    because the caller replies to it with a prompt and stores nothing.
+    Exactly one of "text" and "payload" must be a string. Text is returned
+    trimmed, and its length is counted after trimming. Blank text passes as
+    "", because the caller replies to it with a prompt and stores nothing.
 
     Raises:
         DeskError: 400 for a malformed body, 413 for text over MAX_MESSAGE_CHARS.
@@ -157,22 +162,47 @@ def parse_citizen_input(body: bytes) -> CitizenInput:
                 f'Invalid "payload": expected a string, got a JSON '
                 f"{json_type_name(payload)}."
             )
+        reject_invalid_unicode("payload", payload)
         return CitizenInput(payload=payload)
     if not isinstance(text, str):
         raise DeskError(
             f'Invalid "text": expected a string, got a JSON {json_type_name(text)}.'
         )
+    reject_invalid_unicode("text", text)
+    text = trim(text)
     check_text(text)
     return CitizenInput(text=text)
 
 
+def reject_invalid_unicode(name: str, value: object) -> None:
+    """Raise DeskError if a string in the decoded JSON ``value`` has a lone surrogate.
+
+    JSON escapes such as "\\ud800" decode to a lone surrogate, which a Python
+    string can contain but UTF-8, and so the database, cannot. A valid pair
+    of escapes decodes to one character and passes. For a string the error
+    names the surrogate and its index.
+    """
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        position = ""
+        if isinstance(value, str):
+            surrogate = ord(value[error.start])
+            position = f", U+{surrogate:04X} at index {error.start}"
+        raise DeskError(
+            f'Invalid "{name}": it contains invalid Unicode (an unpaired '
+            f"surrogate{position}); send UTF-8 text."
+        ) from error
+
+
 def check_text(text: str) -> None:
-    """Raise DeskError unless ``text`` fits the limit and contains no NUL."""
+    """Raise DeskError unless trimmed ``text`` fits the limit and contains no NUL."""
     if len(text) > MAX_MESSAGE_CHARS:
         raise DeskError(
-            f'"text" is {len(text)} characters long, but the maximum is '
-            f"{MAX_MESSAGE_CHARS}. Shorten the message or split it into several "
-            "messages.",
+            f'"text" is {len(text)} characters long after trimming, but the '
+            f"maximum is {MAX_MESSAGE_CHARS}. Shorten the message or split it "
+            "into several messages.",
             status_code=413,
             context={"max_chars": MAX_MESSAGE_CHARS, "length": len(text)},
         )
@@ -181,16 +211,36 @@ def check_text(text: str) -> None:
         raise DeskError('Invalid "text": it contains a NUL character (U+0000).')
 
 
-def is_blank(text: str) -> bool:
-    """Return whether ``text`` has only whitespace and invisible format characters.
+def is_invisible(character: str) -> bool:
+    """Return whether ``character`` is whitespace or an invisible format character.
 
     Format characters (Unicode category Cf) include the zero-width space and
     the byte-order mark, which some input methods insert on their own.
     """
-    return all(
-        character.isspace() or unicodedata.category(character) == "Cf"
-        for character in text
-    )
+    return character.isspace() or unicodedata.category(character) == "Cf"
+
+
+def is_blank(text: str) -> bool:
+    """Return whether ``text`` has only whitespace and invisible format characters."""
+    return all(is_invisible(character) for character in text)
+
+
+def trim(text: str) -> str:
+    """Strip whitespace and invisible format characters from both ends of ``text``.
+
+    These are the characters that make text blank, so blank text trims to "".
+    Trailing tag characters (U+E0020 to U+E007F) stay, because they end an
+    emoji tag sequence such as the flag of Scotland.
+    """
+    if is_blank(text):
+        return ""
+    start, end = 0, len(text)
+    # The text has a visible character, which stops both loops.
+    while is_invisible(text[start]):
+        start += 1
+    while is_invisible(text[end - 1]) and ord(text[end - 1]) not in TAG_CHARACTERS:
+        end -= 1
+    return text[start:end]
 
 
 def parse_handoff_request(body: bytes) -> HandoffRequest:
@@ -217,6 +267,7 @@ def parse_handoff_request(body: bytes) -> HandoffRequest:
             f'Invalid "context": expected a JSON object, got a JSON '
             f"{json_type_name(context)}."
         )
+    reject_invalid_unicode("context", context)
     return HandoffRequest(
         conversation_id=conversation_id,
         reason=reason.strip(),

@@ -203,25 +203,31 @@
     errorLine.hidden = !text;
   }
 
+  // Chooses the citizen's message by HTTP status. The API's own `error` text
+  // is English and meant for developers, so the page never shows it.
   function describeError(error) {
     if (!(error instanceof ApiError)) {
       return "网络连接失败，请检查网络后重试。";
     }
     switch (error.status) {
       case 400:
-        return `消息格式有误：${error.message}`;
+        return "消息格式有误，请检查内容（例如删除无法显示的特殊字符）后重新发送。";
       case 401:
       case 404:
         return "会话已失效，请再发送一次，系统会为您开启新的会话。";
-      case 413:
-        return `消息太长了：最多 ${error.body.max_chars || MAX_MESSAGE_CHARS} 字，请删减或分几条发送。`;
+      case 413: {
+        const maxChars = Number(error.body.max_chars) || MAX_MESSAGE_CHARS;
+        return `消息太长了：最多 ${maxChars} 字，请删减或分几条发送。`;
+      }
       case 422:
         return "这个选项已失效，请直接输入您的问题。";
+      case 429:
+        return "发送太频繁了，请稍等片刻再试。";
       default:
         if (error.status >= 500) {
           return "服务暂时不可用，请稍后重试。";
         }
-        return `发送失败（${error.status}）：${error.message}`;
+        return `发送失败（错误代码 ${error.status}），请稍后重试。`;
     }
   }
 
@@ -276,7 +282,8 @@
 
   async function sendTypedText() {
     const text = input.value;
-    if ([...text].length > MAX_MESSAGE_CHARS) {
+    // The desk counts the text without the whitespace at its ends.
+    if ([...text.trim()].length > MAX_MESSAGE_CHARS) {
       showError(`消息太长了：最多 ${MAX_MESSAGE_CHARS} 字，请删减或分几条发送。`);
       return;
     }

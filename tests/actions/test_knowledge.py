@@ -162,3 +162,18 @@ def test_entry_button_payload_parses_in_rasa() -> None:
 
     assert message.get("intent")["name"] == "choose_kb_entry"
     assert message.get("entities")[0]["value"] == "pension_benefits.003"
+
+
+async def test_long_question_is_searched(
+    desk: ServiceStack, kb_entries: list[dict[str, Any]]
+) -> None:
+    # A long story with the question at the end, near the desk's 2,000 limit.
+    entry = kb_entries[0]
+    story = "我家情况比较复杂，" * 180 + entry["question"]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(story, INTENT_OF_CATEGORY[entry["category"]])
+
+    await ActionAnswerFromKnowledgeBase().run(dispatcher, tracker, {})
+
+    assert len(story) > 1500
+    assert dispatcher.messages[0]["text"] != TEXT_KB_UNAVAILABLE

@@ -18,7 +18,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 from sanic import Sanic
+from sanic.server.async_server import AsyncioServer
 from sanic_testing.testing import SanicASGITestClient
 
 from desk.app import create_app
@@ -89,6 +90,40 @@ def client(
     return make_client(settings)
 
 
+@pytest.fixture
+async def serve_desk() -> AsyncIterator[Callable[[Settings], Awaitable[str]]]:
+    """Return a coroutine function that runs a desk on a free port of 127.0.0.1.
+
+    The ASGI test client starts and stops the app around every request, so
+    requests sent at the same time would replace and close each other's
+    database engine and HTTP client. Tests of concurrent requests send them
+    to this server instead, which starts once and serves them all.
+    """
+    servers: list[AsyncioServer] = []
+
+    async def serve(settings: Settings) -> str:
+        app = create_app(settings, name=f"desk_test_{next(_app_numbers)}")
+        # TouchUp rewrites Sanic's protocol methods in place at startup and
+        # fails on the second app of a process, which it expects never to run.
+        app.config.TOUCHUP = False
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        server = await app.create_server(sock=listener, access_log=False)
+        assert server is not None
+        await server.startup()
+        await server.before_start()
+        await server.start_serving()
+        await server.after_start()
+        servers.append(server)
+        return f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    yield serve
+    for server in servers:
+        await server.before_stop()
+        await server.close()
+        await server.after_stop()
+
+
 @dataclass
 class Conversation:
     """A conversation created through the API, with request helpers."""
@@ -146,16 +181,27 @@ class FakeRasa:
     """State of the fake Rasa server: what it returns and what it received.
 
     ``replies`` is the JSON body of the webhook response, ``status`` its HTTP
-    status, ``delay`` seconds to wait first. ``before_reply`` runs in the
-    server thread with the decoded request body before the answer is sent.
+    status, ``delay`` seconds to wait first. ``reply_to``, when set, builds
+    the response body from the decoded request body in place of ``replies``.
+    ``before_reply`` runs in the server thread with the decoded request body
+    before the response is sent. ``one_at_a_time`` makes webhook requests wait
+    for each other, as Rasa's lock makes the messages of one conversation
+    wait. ``max_in_flight`` is the largest number of webhook requests that
+    the server handled at the same time.
     """
 
     url: str = ""
     replies: Any = field(default_factory=list)
     status: int = 200
     delay: float = 0.0
+    reply_to: Callable[[dict[str, Any]], Any] | None = None
     before_reply: Callable[[dict[str, Any]], None] | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
+    one_at_a_time: bool = False
+    in_flight: int = 0
+    max_in_flight: int = 0
+    counter_lock: threading.Lock = field(default_factory=threading.Lock)
+    webhook_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def _handler_for(fake: FakeRasa) -> type[BaseHTTPRequestHandler]:
@@ -169,11 +215,27 @@ def _handler_for(fake: FakeRasa) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 (name fixed by http.server)
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
-            fake.requests.append(body)
-            if fake.before_reply is not None:
-                fake.before_reply(body)
-            time.sleep(fake.delay)
-            self._send_json(fake.status, fake.replies)
+            with fake.counter_lock:
+                fake.requests.append(body)
+            if fake.one_at_a_time:
+                with fake.webhook_lock:
+                    replies = self._handle_webhook(body)
+            else:
+                replies = self._handle_webhook(body)
+            self._send_json(fake.status, replies)
+
+        def _handle_webhook(self, body: dict[str, Any]) -> Any:
+            with fake.counter_lock:
+                fake.in_flight += 1
+                fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+            try:
+                if fake.before_reply is not None:
+                    fake.before_reply(body)
+                time.sleep(fake.delay)
+                return fake.replies if fake.reply_to is None else fake.reply_to(body)
+            finally:
+                with fake.counter_lock:
+                    fake.in_flight -= 1
 
         def _send_json(self, status: int, value: Any) -> None:
             data = json.dumps(value).encode("utf-8")

@@ -95,7 +95,8 @@ async def test_slash_text_reaches_rasa_with_fullwidth_slash(
     ]
     stored = [m["text"] for m in (await conversation.transcript())["messages"]]
     assert "/request_human" in stored
-    assert ' //ask_pension_benefits{"a": 1}' in stored
+    # The desk stores text trimmed, so the leading space is gone.
+    assert '//ask_pension_benefits{"a": 1}' in stored
 
 
 async def test_ticket_opened_during_rasa_call_sets_status(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 from datetime import datetime
 
 import pytest
+from sqlalchemy.dialects.postgresql import asyncpg as postgresql_asyncpg
+
+from desk.services.conversations import messages_after_query
 
 
 async def test_create_conversation_returns_id_token_and_bot_status(
@@ -167,3 +171,76 @@ async def test_transcript_of_unknown_conversation_is_404(client):
 
     assert response.status == 404
     assert "not found" in response.json["error"]
+
+
+@pytest.mark.parametrize("name", ["agency", "enterprise", "channel"])
+async def test_create_conversation_rejects_unpaired_surrogate(client, name):
+    # json.dumps writes the lone surrogate as the escape \ud800.
+    raw_body = json.dumps({name: "泰山区\ud800"}).encode()
+
+    _, response = await client.post("/api/conversations", content=raw_body)
+
+    assert response.status == 400
+    error = response.json["error"]
+    assert f'Invalid "{name}"' in error
+    assert "invalid Unicode (an unpaired surrogate, U+D800 at index 3)" in error
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["9223372036854775808", "99999999999999999999", "1" * 5000],
+    ids=["max-plus-one", "twenty-digits", "five-thousand-digits"],
+)
+async def test_transcript_rejects_after_out_of_range(client, start_conversation, after):
+    conversation = await start_conversation()
+
+    _, response = await client.get(
+        f"{conversation.messages_url}?after={after}", headers=conversation.headers
+    )
+
+    assert response.status == 400
+    error = response.json["error"]
+    assert '"after"' in error
+    assert "out of range" in error
+    assert "9223372036854775807" in error
+
+
+async def test_transcript_error_names_out_of_range_after(client, start_conversation):
+    conversation = await start_conversation()
+
+    _, response = await client.get(
+        f"{conversation.messages_url}?after=9223372036854775808",
+        headers=conversation.headers,
+    )
+
+    assert "9223372036854775808 is out of range" in response.json["error"]
+
+
+@pytest.mark.parametrize(
+    ("after", "expected_count"),
+    [("9223372036854775807", 0), ("0" * 25, 2)],
+    ids=["maximum", "zero-with-25-digits"],
+)
+async def test_transcript_accepts_after_in_range(
+    client, start_conversation, after, expected_count
+):
+    conversation = await start_conversation()
+    # The citizen's message and the apology of the desk, whose bot is down.
+    await conversation.send({"text": "你好"})
+
+    _, response = await client.get(
+        f"{conversation.messages_url}?after={after}", headers=conversation.headers
+    )
+
+    assert response.status == 200
+    assert len(response.json["messages"]) == expected_count
+
+
+def test_messages_after_query_binds_bigint_for_postgresql():
+    # On PostgreSQL the id column is a 32-bit INTEGER, and asyncpg rejects a
+    # parameter above 2**31 - 1 unless the query casts it to BIGINT.
+    query = messages_after_query(conversation_id="c", after_id=2**63 - 1)
+
+    sql = str(query.compile(dialect=postgresql_asyncpg.dialect()))
+
+    assert "messages.id > $2::BIGINT" in sql

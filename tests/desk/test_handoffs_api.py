@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 
@@ -199,7 +200,12 @@ async def test_ticket_list_filters_by_state(
 
 @pytest.mark.parametrize(
     ("query", "expected_words"),
-    [("state=open", '"state"'), ("limit=0", '"limit"'), ("limit=x", '"limit"')],
+    [
+        ("state=open", '"state"'),
+        ("limit=0", '"limit"'),
+        ("limit=x", '"limit"'),
+        ("limit=" + "9" * 5000, '"limit"'),
+    ],
 )
 async def test_ticket_list_rejects_bad_query(
     client, query, expected_words, service_headers
@@ -208,3 +214,26 @@ async def test_ticket_list_rejects_bad_query(
 
     assert response.status == 400
     assert expected_words in response.json["error"]
+
+
+async def test_handoff_rejects_unpaired_surrogate_in_context(
+    client, start_conversation, service_headers
+):
+    conversation = await start_conversation()
+    # json.dumps writes the lone surrogate as the escape \ud800.
+    raw_body = json.dumps(
+        {
+            "conversation_id": conversation.id,
+            "reason": "requested",
+            "context": {"slots": ["\ud800"]},
+        }
+    ).encode()
+
+    _, response = await client.post(
+        "/api/handoffs", content=raw_body, headers=service_headers
+    )
+
+    assert response.status == 400
+    assert 'Invalid "context"' in response.json["error"]
+    assert "unpaired surrogate" in response.json["error"]
+    assert (await conversation.transcript())["status"] == "bot"

@@ -137,17 +137,26 @@ async def test_post_short_or_emoji_text_is_stored(
 
 
 @pytest.mark.parametrize(
-    "text", ["/request_human", "//restart", "  /ask_pension_benefits{}"]
+    ("text", "stored_text"),
+    [
+        ("/request_human", "/request_human"),
+        ("//restart", "//restart"),
+        ("  /ask_pension_benefits{}", "/ask_pension_benefits{}"),
+    ],
 )
 async def test_post_slash_text_is_stored_as_typed(
-    start_conversation, database_path, text
+    start_conversation, database_path, text, stored_text
 ):
     conversation = await start_conversation()
 
     response = await conversation.send({"text": text})
 
     assert response.status == 200
-    assert stored_messages(database_path, conversation.id)[0] == ("citizen", text, None)
+    assert stored_messages(database_path, conversation.id)[0] == (
+        "citizen",
+        stored_text,
+        None,
+    )
 
 
 async def test_post_slash_text_does_not_request_human(start_conversation):
@@ -234,3 +243,97 @@ async def test_post_message_to_unknown_conversation_is_404(client, conversation_
     )
 
     assert response.status == 404
+
+
+@pytest.mark.parametrize(
+    ("raw_body", "name", "code_point"),
+    [
+        ('{"text": "\\ud800养老"}', "text", "U+D800"),
+        ('{"text": "养老\\udfff"}', "text", "U+DFFF"),
+        ('{"text": "\\ude00\\ud83d"}', "text", "U+DE00"),
+        ('{"payload": "/request_human\\udc00"}', "payload", "U+DC00"),
+    ],
+    ids=["high-surrogate-first", "low-surrogate-last", "reversed-pair", "payload"],
+)
+async def test_post_message_with_unpaired_surrogate_is_400(
+    client, start_conversation, database_path, raw_body, name, code_point
+):
+    conversation = await start_conversation()
+
+    _, response = await client.post(
+        conversation.messages_url,
+        content=raw_body.encode("utf-8"),
+        headers=conversation.headers,
+    )
+
+    assert response.status == 400
+    error = response.json["error"]
+    assert f'Invalid "{name}"' in error
+    assert "invalid Unicode (an unpaired surrogate" in error
+    assert code_point in error
+    assert "send UTF-8 text" in error
+    assert stored_messages(database_path, conversation.id) == []
+
+
+async def test_post_message_with_surrogate_pair_is_stored(
+    client, start_conversation, database_path
+):
+    conversation = await start_conversation()
+
+    # A valid pair of escapes is one character, U+1F600.
+    _, response = await client.post(
+        conversation.messages_url,
+        content=b'{"text": "\\ud83d\\ude00"}',
+        headers=conversation.headers,
+    )
+
+    assert response.status == 200
+    assert stored_messages(database_path, conversation.id)[0] == ("citizen", "😀", None)
+
+
+async def test_post_message_trims_before_limit(start_conversation, database_path):
+    conversation = await start_conversation()
+    text = "长" * MAX_MESSAGE_CHARS
+
+    response = await conversation.send({"text": f"  {text}\n\u3000"})
+
+    assert response.status == 200
+    assert stored_messages(database_path, conversation.id)[0] == ("citizen", text, None)
+
+
+async def test_post_message_over_limit_after_trimming_is_413(
+    start_conversation, database_path
+):
+    conversation = await start_conversation()
+
+    response = await conversation.send({"text": f"  {'长' * (MAX_MESSAGE_CHARS + 1)} "})
+
+    assert response.status == 413
+    assert response.json["length"] == MAX_MESSAGE_CHARS + 1
+    assert response.json["max_chars"] == MAX_MESSAGE_CHARS
+    assert stored_messages(database_path, conversation.id) == []
+
+
+async def test_post_message_stores_trimmed_text(start_conversation, database_path):
+    conversation = await start_conversation()
+
+    response = await conversation.send({"text": "\ufeff\u200b 怎么办理退休？\n\n"})
+
+    assert response.status == 200
+    assert stored_messages(database_path, conversation.id)[0] == (
+        "citizen",
+        "怎么办理退休？",
+        None,
+    )
+
+
+async def test_post_long_blank_text_prompts_instead_of_413(
+    start_conversation, database_path
+):
+    conversation = await start_conversation()
+
+    response = await conversation.send({"text": " " * (MAX_MESSAGE_CHARS + 1)})
+
+    assert response.status == 200
+    assert response.json["message_id"] is None
+    assert stored_messages(database_path, conversation.id) == []

@@ -12,7 +12,7 @@ RESPAWN = str(ROOT / "scripts" / "respawn.sh")
 
 
 def test_failed_command_is_started_again(tmp_path: Path) -> None:
-    # First run fails and leaves a marker; the second run sees it and succeeds.
+    # The first run fails and leaves a marker file, so the second run succeeds.
     marker = tmp_path / "ran-once"
     command = f"if [ -e {marker} ]; then exit 0; fi; touch {marker}; exit 3"
 

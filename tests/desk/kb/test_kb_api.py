@@ -13,7 +13,7 @@ from desk.app import create_app
 from desk.db import create_engine, create_sessionmaker
 from desk.kb.refresh import IndexRefresher
 from desk.seeds import load_seeds
-from desk.settings import Settings
+from desk.settings import MAX_MESSAGE_CHARS, Settings
 
 
 async def test_search_answers_clear_question(kb_client: SanicASGITestClient) -> None:
@@ -79,6 +79,105 @@ async def test_search_rejects_bad_input(
     kb_client: SanicASGITestClient, params: dict[str, str], message: str
 ) -> None:
     _, response = await kb_client.get("/api/kb/search", params=params)
+
+    assert response.status == 400
+    assert message in response.json["error"]
+
+
+async def test_get_search_over_500_characters_points_to_post(
+    kb_client: SanicASGITestClient,
+) -> None:
+    _, response = await kb_client.get("/api/kb/search", params={"q": "社" * 501})
+
+    assert response.status == 400
+    assert "POST /api/kb/search" in response.json["error"]
+
+
+async def test_get_search_rejects_limit_of_many_digits(
+    kb_client: SanicASGITestClient,
+) -> None:
+    _, response = await kb_client.get(
+        "/api/kb/search", params={"q": "社保", "limit": "1" * 5000}
+    )
+
+    assert response.status == 400
+    assert 'Invalid "limit"' in response.json["error"]
+
+
+def long_question(length: int) -> str:
+    """Return a citizen's question of ``length`` characters, background first."""
+    question = "个体户怎么交职工养老保险？"
+    background = "我以前在外地公司上班，公司一直给我交社保，去年辞职回泰安开了个小店。"
+    filler = (background * (length // len(background) + 1))[: length - len(question)]
+    return filler + question
+
+
+async def test_post_search_answers_2000_character_question(
+    kb_client: SanicASGITestClient,
+) -> None:
+    question = long_question(MAX_MESSAGE_CHARS)
+    assert len(question) == MAX_MESSAGE_CHARS
+
+    _, response = await kb_client.post("/api/kb/search", json={"q": question})
+
+    assert response.status == 200
+    body = response.json
+    assert body["query"] == question
+    assert body["results"][0]["id"] == "contribution_payment.001"
+
+
+async def test_post_search_rejects_2001_characters(
+    kb_client: SanicASGITestClient,
+) -> None:
+    question = long_question(MAX_MESSAGE_CHARS + 1)
+
+    _, response = await kb_client.post("/api/kb/search", json={"q": question})
+
+    assert response.status == 400
+    error = response.json["error"]
+    assert f'Invalid "q": it has {MAX_MESSAGE_CHARS + 1} characters' in error
+    assert f"at most {MAX_MESSAGE_CHARS}" in error
+
+
+async def test_post_search_returns_what_get_returns(
+    kb_client: SanicASGITestClient,
+) -> None:
+    query = {"q": "  养老保险 ", "category": "pension_benefits", "limit": "2"}
+
+    _, by_get = await kb_client.get("/api/kb/search", params=query)
+    _, by_post = await kb_client.post("/api/kb/search", json={**query, "limit": 2})
+
+    assert by_post.status == 200
+    assert by_post.json == by_get.json
+    assert by_post.json["query"] == "养老保险"
+    assert len(by_post.json["results"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "Missing request body"),
+        (b"[]", "expected a JSON object, got a JSON array"),
+        (b"{q: 1}", "Invalid JSON in request body"),
+        (b"{}", 'Missing "q"'),
+        (b'{"q": null}', 'Missing "q"'),
+        (b'{"q": "   "}', 'Missing "q"'),
+        (b'{"q": 5}', 'Invalid "q": expected a string, got a JSON number'),
+        (b'{"q": "\\ud800"}', 'Invalid "q": it contains invalid Unicode'),
+        (b'{"q": "a", "category": "pension"}', "Invalid \"category\": 'pension'"),
+        (b'{"q": "a", "category": 1}', 'Invalid "category": expected a string'),
+        (b'{"q": "a", "limit": 0}', 'Invalid "limit": 0;'),
+        (b'{"q": "a", "limit": 21}', "from 1 to 20"),
+        (b'{"q": "a", "limit": 1.5}', 'Invalid "limit": 1.5;'),
+        (b'{"q": "a", "limit": true}', 'Invalid "limit": True;'),
+        (b'{"q": "a", "limit": [5]}', 'Invalid "limit": a JSON array;'),
+        (b'{"q": "a", "limit": "five"}', "Invalid \"limit\": 'five'"),
+    ],
+)
+async def test_post_search_rejects_bad_body(
+    kb_client: SanicASGITestClient, body: bytes, message: str
+) -> None:
+    _, response = await kb_client.post("/api/kb/search", content=body)
 
     assert response.status == 400
     assert message in response.json["error"]
