@@ -57,8 +57,8 @@ validate: setup ## check Rasa data, knowledge-base seeds and code style
 	$(RASA) data validate --config config.yml --domain domain --data data
 	$(DESK) check-seeds
 	$(RASA_VENV)/bin/python -m actions.flows.cli validate flows/
-	$(VENV)/bin/ruff check desk actions tests bench scripts
-	$(VENV)/bin/ruff format --check desk actions tests bench scripts
+	$(VENV)/bin/ruff check desk actions policies tests bench scripts
+	$(VENV)/bin/ruff format --check desk actions policies tests bench scripts
 	$(VENV)/bin/mypy desk
 
 run: seeds train ## start Rasa (5005), actions (5055) and the desk (8000); Ctrl-C stops them

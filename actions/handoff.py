@@ -47,6 +47,38 @@ def handoff_context(tracker: Tracker) -> dict[str, Any]:
     }
 
 
+async def hand_off(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    reason: str,
+    context: dict[str, Any],
+) -> list[EventType]:
+    """Create the conversation's handoff ticket and tell the citizen."""
+    topic = tracker.get_slot("topic")
+    try:
+        ticket = await DeskClient().create_handoff(
+            conversation_id=tracker.sender_id,
+            reason=reason,
+            topic=topic,
+            context=context,
+        )
+    except DeskError as error:
+        logger.error(
+            "handoff.failed conversation=%s error=%s", tracker.sender_id, error
+        )
+        dispatcher.utter_message(text=TEXT_HANDOFF_FAILED)
+        return [SlotSet("human_offered", False)]
+    logger.info(
+        "handoff.started conversation=%s ticket=%s topic=%s",
+        tracker.sender_id,
+        ticket.get("ticket_id"),
+        topic,
+    )
+    dispatcher.utter_message(text=TEXT_HANDED_OFF)
+    return [SlotSet("human_offered", False), SlotSet("misunderstanding_count", 0.0)]
+
+
 class ActionStartHandoff(Action):
     """Create a handoff ticket in the desk and tell the citizen."""
 
@@ -59,25 +91,9 @@ class ActionStartHandoff(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        topic = tracker.get_slot("topic")
-        try:
-            ticket = await DeskClient().create_handoff(
-                conversation_id=tracker.sender_id,
-                reason=handoff_reason(tracker),
-                topic=topic,
-                context=handoff_context(tracker),
-            )
-        except DeskError as error:
-            logger.error(
-                "handoff.failed conversation=%s error=%s", tracker.sender_id, error
-            )
-            dispatcher.utter_message(text=TEXT_HANDOFF_FAILED)
-            return [SlotSet("human_offered", False)]
-        logger.info(
-            "handoff.started conversation=%s ticket=%s topic=%s",
-            tracker.sender_id,
-            ticket.get("ticket_id"),
-            topic,
+        return await hand_off(
+            dispatcher,
+            tracker,
+            reason=handoff_reason(tracker),
+            context=handoff_context(tracker),
         )
-        dispatcher.utter_message(text=TEXT_HANDED_OFF)
-        return [SlotSet("human_offered", False), SlotSet("misunderstanding_count", 0.0)]

@@ -20,6 +20,22 @@ MAX_SUGGESTIONS = 3
 # After this many misunderstood questions in a row the bot offers a human.
 MISUNDERSTANDINGS_BEFORE_OFFER = 2
 
+# Categories with a guided procedure, and the button that starts it.
+GUIDE_BUTTONS = {
+    "family_account_sharing": {
+        "title": "一步步带我办理个账共济",
+        "payload": "/start_family_sharing_guide",
+    },
+    "insurance_transfer": {
+        "title": "一步步带我办理养老保险转移",
+        "payload": "/start_pension_transfer_guide",
+    },
+    "retirement_approval": {
+        "title": "一步步带我办理退休申请",
+        "payload": "/start_retirement_guide",
+    },
+}
+
 TEXT_SUGGEST = "您是不是想问下面的问题？请点选一个："
 TEXT_REPHRASE = (
     "抱歉，我没有找到能回答这个问题的内容。请换个说法再问一次，"
@@ -54,7 +70,8 @@ def send_entry(
     """Send an entry's answer with up to three related questions as buttons.
 
     Related entries named by the entry come first; other search results fill
-    the remaining places.
+    the remaining places. Categories with a guided procedure add a button
+    that starts it.
     """
     related = list(entry.get("related") or [])
     seen = {entry["id"]} | {item["id"] for item in related}
@@ -63,6 +80,9 @@ def send_entry(
             related.append(other)
             seen.add(other["id"])
     buttons = [entry_button(item) for item in related[:MAX_RELATED_BUTTONS]]
+    guide = GUIDE_BUTTONS.get(entry["category"])
+    if guide:
+        buttons.append(guide)
     dispatcher.utter_message(text=entry["answer"].strip(), buttons=buttons)
     return [
         SlotSet("topic", entry["category"]),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -116,6 +117,11 @@ class ServiceStack:
         url = self.tracker_store_url or f"sqlite:///{self.workdir / 'rasa_tracker.db'}"
         return tracker_store_from_url(url)
 
+    @property
+    def flows_dir(self) -> Path:
+        """Return the stack's own copy of flows/, which tests may edit."""
+        return self.workdir / "flows"
+
     def log_path(self, name: str) -> Path:
         """Return the file that collects a service's stdout and stderr."""
         return self.workdir / f"{name}.log"
@@ -132,6 +138,7 @@ class ServiceStack:
             SANIC_HOST="127.0.0.1",
             PYTHONUNBUFFERED="1",
             LOG_LEVEL=self.log_level,
+            FLOWS_DIR=str(self.flows_dir),
         )
         return env
 
@@ -219,6 +226,8 @@ class ServiceStack:
 
     def start_all(self) -> None:
         """Start the action server, Rasa and the desk on a fresh database."""
+        if not self.flows_dir.exists():
+            shutil.copytree(ROOT / "flows", self.flows_dir)
         self.prepare_desk_database()
         self.start_actions()
         self.start_rasa()

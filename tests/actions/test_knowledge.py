@@ -20,6 +20,7 @@ from actions.knowledge import (
     ActionReferOtherAgency,
 )
 from actions.replies import (
+    GUIDE_BUTTONS,
     TEXT_KB_UNAVAILABLE,
     TEXT_OFFER_HUMAN,
     TEXT_OUT_OF_SCOPE,
@@ -59,7 +60,10 @@ async def test_standard_question_answers_its_entry(
     events = await ActionAnswerFromKnowledgeBase().run(dispatcher, tracker, {})
 
     assert dispatcher.messages[0]["text"] == entry["answer"].strip()
-    assert len(dispatcher.messages[0]["buttons"]) <= 3
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert sum(p.startswith("/choose_kb_entry") for p in payloads) <= 3
+    if category in GUIDE_BUTTONS:
+        assert GUIDE_BUTTONS[category]["payload"] in payloads
     assert slot_value(events, "topic") == category
     assert slot_value(events, "misunderstanding_count") == 0.0
 

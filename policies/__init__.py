@@ -1,0 +1,1 @@
+"""Custom Rasa policies of the consultation assistant."""
