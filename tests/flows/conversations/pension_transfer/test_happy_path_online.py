@@ -44,5 +44,5 @@ def test_cross_province_online(chat: Conversation) -> None:
 
     # Citizen presses "下一步" → where the pension is paid; the guide ends.
     result = chat.press("下一步")
-    assert chat.texts[0].startswith("以后在哪里领养老金：在哪个地方累计缴费满10年")
+    assert chat.texts[0].startswith("以后在哪里领养老金：养老保险关系在户籍所在地的")
     assert result.state is None

@@ -6,7 +6,7 @@ import pytest
 
 from tests.flows.conftest import Conversation
 
-TEMPORARY = "按规定，男性年满50周岁、女性年满40周岁，跨省转到不是户籍所在地的地方参保的"
+TEMPORARY = "按规定，男性年满50周岁、女性年满40周岁，跨省到不是户籍所在地的地方参保的"
 
 
 @pytest.mark.parametrize(
