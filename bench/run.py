@@ -233,10 +233,14 @@ def render_report(
         desk = statistics.median(by_key["desk", concurrency].latencies)
         rasa = statistics.median(by_key["rasa", concurrency].latencies)
         lines.append(
-            f"- concurrency {concurrency}: desk/rasa = {desk / rasa:.2f} "
-            f"(target: at most 1.10)"
+            f"- concurrency {concurrency}: desk/rasa = {desk / rasa:.2f}, "
+            f"{(desk - rasa) * 1000:+.0f} ms (target: at most 1.10)"
         )
     lines += [
+        "",
+        "Medians of 40 requests move by several milliseconds between runs on "
+        "a shared two-core machine, so one run's ratio at concurrency 1 is "
+        "only a rough reading; compare several runs.",
         "",
         "## Memory",
         "",
