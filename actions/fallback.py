@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.desk_client import DeskClient, DeskError
+from actions.knowledge import answer_from_search
 from actions.latest_message import latest_intent, latest_text
 from actions.replies import (
     TEXT_OUT_OF_SCOPE,
-    send_kb_unavailable,
     send_misunderstanding,
-    send_search_result,
 )
-
-logger = logging.getLogger(__name__)
 
 ACTION_HANDLE_FALLBACK = "action_handle_fallback"
 ACTION_DECLINE_HUMAN = "action_decline_human"
@@ -32,7 +26,7 @@ class ActionHandleFallback(Action):
     Citizens often ask in words the NLU model has not seen, so a message
     without a confident intent is searched in the whole knowledge base, and
     only a miss counts as a misunderstanding. Out-of-scope questions are not
-    searched: the reply says what the assistant can help with.
+    searched: the reply lists what the assistant can help with.
     """
 
     def name(self) -> str:
@@ -49,19 +43,7 @@ class ActionHandleFallback(Action):
         query = latest_text(tracker)
         if not query:
             return send_misunderstanding(dispatcher, tracker)
-        try:
-            result = await DeskClient().search(query)
-        except DeskError as error:
-            logger.error(
-                "kb.search.failed conversation=%s error=%s", tracker.sender_id, error
-            )
-            return send_kb_unavailable(dispatcher)
-        logger.info(
-            "kb.fallback.searched conversation=%s outcome=%s",
-            tracker.sender_id,
-            result.get("outcome"),
-        )
-        return send_search_result(dispatcher, tracker, result)
+        return await answer_from_search(dispatcher, tracker, query)
 
 
 class ActionDeclineHuman(Action):

@@ -10,7 +10,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.desk_client import DeskClient, DeskError
 from actions.flows.bridge import (
     ACTION_RUN_FLOW,
     FLOW_MEMORY_SLOT,
@@ -21,7 +20,7 @@ from actions.flows.bridge import (
 from actions.flows.errors import FlowLoadError
 from actions.flows.turns import TurnResult, UserTurn
 from actions.handoff import REASON_REQUESTED, hand_off
-from actions.replies import send_kb_unavailable, send_search_result
+from actions.knowledge import answer_from_search
 
 logger = logging.getLogger(__name__)
 
@@ -41,20 +40,6 @@ def run_engine(
     if flow_id is None:
         return None
     return engine.start(flow_id, {"slots": memory} if memory else None, turn)
-
-
-async def answer_digression(
-    dispatcher: CollectingDispatcher, tracker: Tracker, question: str
-) -> list[EventType]:
-    """Answer an off-flow question from the knowledge base."""
-    try:
-        result = await DeskClient().search(question)
-    except DeskError as error:
-        logger.error(
-            "flow.digression.failed conversation=%s error=%s", tracker.sender_id, error
-        )
-        return send_kb_unavailable(dispatcher)
-    return send_search_result(dispatcher, tracker, result)
 
 
 class ActionRunFlow(Action):
@@ -86,7 +71,7 @@ class ActionRunFlow(Action):
             return []
         events: list[EventType] = []
         if result.digression:
-            events += await answer_digression(dispatcher, tracker, result.digression)
+            events += await answer_from_search(dispatcher, tracker, result.digression)
         if result.handoff:
             events += await hand_off(
                 dispatcher,

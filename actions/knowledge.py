@@ -67,6 +67,29 @@ async def search_topic(
     return within_topic
 
 
+async def answer_from_search(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    query: str,
+    category: str | None = None,
+) -> list[EventType]:
+    """Search for ``query`` and reply by the outcome; apologise if the desk fails."""
+    try:
+        result = await search_topic(DeskClient(), query, category)
+    except DeskError as error:
+        logger.error(
+            "kb.search.failed conversation=%s error=%s", tracker.sender_id, error
+        )
+        return send_kb_unavailable(dispatcher)
+    logger.info(
+        "kb.search.done conversation=%s category=%s outcome=%s",
+        tracker.sender_id,
+        category,
+        result.get("outcome"),
+    )
+    return send_search_result(dispatcher, tracker, result)
+
+
 class ActionAnswerFromKnowledgeBase(Action):
     """Answer a consultation-topic question with the best knowledge-base entry."""
 
@@ -79,23 +102,10 @@ class ActionAnswerFromKnowledgeBase(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        intent = latest_intent(tracker)
-        category = TOPIC_CATEGORIES.get(intent or "")
-        query = latest_text(tracker)
-        try:
-            result = await search_topic(DeskClient(), query, category)
-        except DeskError as error:
-            logger.error(
-                "kb.search.failed conversation=%s error=%s", tracker.sender_id, error
-            )
-            return send_kb_unavailable(dispatcher)
-        logger.info(
-            "kb.search.done conversation=%s intent=%s outcome=%s",
-            tracker.sender_id,
-            intent,
-            result.get("outcome"),
+        category = TOPIC_CATEGORIES.get(latest_intent(tracker) or "")
+        return await answer_from_search(
+            dispatcher, tracker, latest_text(tracker), category
         )
-        return send_search_result(dispatcher, tracker, result)
 
 
 class ActionAnswerKnowledgeEntry(Action):

@@ -54,7 +54,7 @@ TEXT_KB_UNAVAILABLE = (
 
 
 def entry_button(entry: dict[str, Any]) -> dict[str, str]:
-    """Return a button whose payload asks for one knowledge-base entry."""
+    """Return a button whose payload requests one knowledge-base entry."""
     entities = json.dumps({"kb_entry_id": entry["id"]}, ensure_ascii=False)
     return {
         "title": entry["question"],
