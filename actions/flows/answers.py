@@ -27,6 +27,11 @@ _DATE = re.compile(
     rf"(\d{{4}}|[〇零一二三四五六七八九]{{4}})\s*(?:年|[-/.])\s*{_NUMBER}\s*"
     rf"(?:月|[-/.])\s*{_NUMBER}\s*(?:日|号)?"
 )
+# Year and month only, 1965年3月 or 1965-03: the first day of the month stands in,
+# which is enough for the retirement age, counted by birth month.
+_YEAR_MONTH = re.compile(
+    rf"(\d{{4}}|[〇零一二三四五六七八九]{{4}})\s*(?:年|[-/.])\s*{_NUMBER}\s*(?:月|份|$)"
+)
 _COMPACT_DATE = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 # Characters 7 to 14 of an 18-character resident ID number are the birth date.
 _ID_NUMBER = re.compile(r"(?<!\d)\d{6}(\d{4})(\d{2})(\d{2})\d{3}[\dXx](?![\dXx])")
@@ -124,14 +129,16 @@ def parse_date(text: str) -> date | None:
     """Return the first real calendar date written in ``text``, or None.
 
     Accepts 1965年3月12日, 1965-03-12, 1965/3/12, 1965.3.12, 19650312,
-    Chinese numerals and an 18-character ID number. An impossible date such
-    as 1965年2月30日 returns None.
+    Chinese numerals and an 18-character ID number. A year and month alone
+    (1965年3月, 1965-03) give the first day of that month. An impossible date
+    such as 1965年2月30日 returns None.
     """
-    folded = unicodedata.normalize("NFKC", text)
-    for pattern in (_ID_NUMBER, _DATE, _COMPACT_DATE):
+    folded = unicodedata.normalize("NFKC", text).strip()
+    for pattern in (_ID_NUMBER, _DATE, _COMPACT_DATE, _YEAR_MONTH):
         match = pattern.search(folded)
         if match:
-            year, month, day = (_to_int(group) for group in match.groups())
+            numbers = [_to_int(group) for group in match.groups()]
+            year, month, day = (*numbers, 1) if len(numbers) == 2 else numbers
             try:
                 return date(year, month, day)
             except ValueError:

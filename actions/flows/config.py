@@ -25,6 +25,7 @@ REQUIRED_TEXTS = (
     "corrected",
     "cancelled",
     "flow_updated",
+    "already_running",
     "internal_error",
 )
 

@@ -97,6 +97,27 @@ def repair_command(turn: UserTurn, config: FlowConfig) -> str | None:
     return None
 
 
+# Words that make a typed reply a question rather than an answer, and the
+# length above which a reply counts as a question even without them.
+_QUESTION_MARKERS = (
+    "吗", "么", "嘛", "呢", "？", "?", "如何", "哪", "啥", "咋", "几",
+    "多少", "能不能", "可不可以", "是不是", "有没有", "是否", "请问",
+)  # fmt: skip
+MAX_ANSWER_LENGTH = 12
+
+
+def looks_like_question(text: str) -> bool:
+    """Return whether typed ``text`` reads as a question, not a short answer.
+
+    "我老婆" or "45" answers the question asked; "配偶能用我的个账吗" asks
+    one, even when NLU is equally sure of its topic for both.
+    """
+    folded = normalize(text)
+    if len(folded) > MAX_ANSWER_LENGTH:
+        return True
+    return any(marker in text or marker in folded for marker in _QUESTION_MARKERS)
+
+
 def is_digression(turn: UserTurn, config: FlowConfig) -> bool:
     """Return whether ``turn`` is a confident consultation question."""
     if turn.intent is None or turn.confidence < config.digression_min_confidence:

@@ -29,6 +29,7 @@ from actions.flows.repair import (
     REPEAT,
     button_answer,
     is_digression,
+    looks_like_question,
     parse_payload,
     repair_command,
     turn_payload,
@@ -180,28 +181,57 @@ class _TurnHandler:
         if pressed is not None:
             self.answer_button(*pressed)
             return
+        if self.restarts_running_flow():
+            return
         step, turn = self.step, self.turn
         parsed = parse_answer(step, turn.text, yes_no(turn, self.config))
         free = not step.force_slot_filling
+        question = free and looks_like_question(turn.text)
         topic = free and is_digression(turn, self.config)
         other = find_trigger(self.session, turn) if free else None
-        # A typed reply may be a question that merely contains a number, a
-        # date or a button word. When NLU is sure it is a consultation
-        # question or the start of another procedure, it is handled as one,
-        # unless the whole reply is a button title or synonym.
-        if parsed is not None and (topic or other):
+        # A typed question may merely contain a number, a date or a button
+        # word. When NLU is sure it starts another procedure, or it reads as a
+        # question that NLU is sure is a consultation topic, it is handled as
+        # one, unless the whole reply is a button title or synonym. Short
+        # replies without question words are answers, whatever topic NLU
+        # reads in them.
+        if parsed is not None and (other or (question and topic)):
             whole = step.answer == "choice" and is_whole_answer(turn.text, step.options)
             parsed = parsed if whole else None
         if parsed is not None:
             self.accept(step, parsed.value)
+            return
+        if free and not question and self.correct_from_text():
             return
         if topic:
             self.session.digression = turn.text
             self.session.ask(step, self.config.texts["resume_prefix"])
         elif other is not None:
             self.session.start_flow(other)
-        elif not (free and self.correct_from_text()):
+        elif not (free and question and self.correct_from_text()):
             self.invalid()
+
+    def restarts_running_flow(self) -> bool:
+        """Ask the current question again when the turn starts a running flow.
+
+        A citizen who presses a flow's start button again, or types its start
+        words, is already in that flow; starting over would lose the answers.
+        """
+        intent = self.turn.intent
+        payload = turn_payload(self.turn)
+        parsed = parse_payload(payload) if payload else None
+        if parsed is not None:
+            intent = parsed[0]
+        elif self.turn.confidence < self.config.intent_min_confidence:
+            return False
+        session = self.session
+        for frame in session.frames:
+            flow = session.flow_of(frame)
+            if any(trigger.intent == intent for trigger in flow.triggers):
+                notice = fill(self.config.texts["already_running"], flow_name=flow.name)
+                session.ask(self.step, notice)
+                return True
+        return False
 
     def answer_button(self, slot: str, value: Any) -> None:
         """Take a pressed answer button; only the values offered count."""

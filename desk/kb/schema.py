@@ -25,6 +25,7 @@ CATEGORIES: dict[str, str] = {
     "social_security_card": "社会保障卡",
     "work_injury": "工伤保险",
     "unemployment": "失业保险",
+    "enterprise_business": "单位业务",
     "other_agencies": "其他部门事项",
 }
 

@@ -85,6 +85,9 @@ def test_normalize_folds_width_case_and_punctuation() -> None:
         ("我是1970年12月31日出生的", date(1970, 12, 31)),
         ("身份证370902196507150012", date(1965, 7, 15)),
         ("37090219650715001X", date(1965, 7, 15)),
+        ("1965年3月", date(1965, 3, 1)),
+        ("1965-03", date(1965, 3, 1)),
+        ("一九六五年三月份", date(1965, 3, 1)),
     ],
 )
 def test_parse_date_accepts_common_forms(text: str, expected: date) -> None:
@@ -93,7 +96,7 @@ def test_parse_date_accepts_common_forms(text: str, expected: date) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1965年2月30日", "1965-13-01", "1965年3月", "明年", "65年3月12日", "123456789"],
+    ["1965年2月30日", "1965-13-01", "1965年", "明年", "65年3月12日", "123456789"],
 )
 def test_parse_date_rejects_invalid_or_partial_dates(text: str) -> None:
     assert parse_date(text) is None

@@ -29,3 +29,17 @@ def test_age_answers(chat: Conversation) -> None:
     chat.say("四十二")
     assert chat.last_text == "您要转入的新参保地，是您的户籍所在地吗？"
     assert chat.slots["age"] == 42.0
+
+
+def test_age_with_a_confident_topic_is_an_answer(chat: Conversation) -> None:
+    # Citizen is asked for the age; NLU reads "我45了" as a transfer question
+    # with 0.9, because the conversation is about transfers.
+    chat.start("转移养老保险", "start_pension_transfer_guide")
+    chat.press("跨省转移")
+    chat.press("男")
+
+    result = chat.say("我45了", "ask_insurance_transfer", 0.9)
+
+    assert result.digression is None
+    assert chat.slots["age"] == 45.0
+    assert chat.last_text == "您要转入的新参保地，是您的户籍所在地吗？"
