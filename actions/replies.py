@@ -14,7 +14,7 @@ from actions.places import place_note
 INTENT_CHOOSE_KB_ENTRY = "choose_kb_entry"
 HUMAN_PAYLOAD = "/request_human"
 DECLINE_PAYLOAD = "/deny"
-HUMAN_BUTTON = {"title": "转人工服务", "payload": HUMAN_PAYLOAD}
+HUMAN_BUTTON = {"title": "转人工", "payload": HUMAN_PAYLOAD}
 MAX_RELATED_BUTTONS = 3
 MAX_SUGGESTIONS = 3
 # After this many misunderstood questions in a row the bot offers a human.
@@ -39,7 +39,7 @@ GUIDE_BUTTONS = {
 TEXT_SUGGEST = "您是不是想问下面的问题？请点选一个："
 TEXT_REPHRASE = (
     "抱歉，我没有找到能回答这个问题的内容。请换个说法再问一次，"
-    "最好说清楚具体事项，例如“灵活就业怎么交养老保险”。也可以点“转人工服务”。"
+    "最好说清楚具体事项，例如“灵活就业怎么交养老保险”。也可以点“转人工”。"
 )
 TEXT_OUT_OF_SCOPE = (
     "这个问题我帮不上忙。我能解答的是社保和医保业务：参保缴费、转移接续、养老待遇、"
@@ -49,7 +49,7 @@ TEXT_OUT_OF_SCOPE = (
 TEXT_OFFER_HUMAN = "抱歉，我还是没能找到答案。需要为您转接人工服务吗？"
 TEXT_KB_UNAVAILABLE = (
     "抱歉，知识库暂时无法访问，我现在答不了这个问题。"
-    "您可以稍后再问，或点“转人工服务”由工作人员解答。"
+    "您可以稍后再问，或点“转人工”由工作人员解答。"
 )
 
 

@@ -38,12 +38,12 @@ logger = logging.getLogger(__name__)
 
 # Payload of the button that requests staff, which is the Rasa intent request_human.
 REQUEST_HUMAN_PAYLOAD = "/request_human"
-REQUEST_HUMAN_BUTTON = {"title": "转人工服务", "payload": REQUEST_HUMAN_PAYLOAD}
+REQUEST_HUMAN_BUTTON = {"title": "转人工", "payload": REQUEST_HUMAN_PAYLOAD}
 REASON_ASSISTANT_UNAVAILABLE = "assistant_unavailable"
 
 TEXT_BLANK_REPLY = "请输入您想咨询的问题，例如：“灵活就业人员怎么缴纳养老保险？”"
 TEXT_ASSISTANT_UNAVAILABLE = (
-    "抱歉，智能助手暂时无法回复。您可以稍后再试，或点击下方按钮转人工服务。"
+    "抱歉，智能助手暂时无法回复。您可以稍后再试，或点下方的“转人工”按钮找工作人员。"
 )
 TEXT_HANDED_OFF = "已为您转接人工服务，工作人员会在这里回复您，请稍候。"
 

@@ -10,7 +10,7 @@ import pytest
 
 from desk.services.dialogue import REQUEST_HUMAN_PAYLOAD
 
-HUMAN_BUTTON = {"title": "转人工服务", "payload": REQUEST_HUMAN_PAYLOAD}
+HUMAN_BUTTON = {"title": "转人工", "payload": REQUEST_HUMAN_PAYLOAD}
 
 
 def stored_senders(database_path, conversation_id):
@@ -70,7 +70,7 @@ async def test_human_button_opens_ticket_when_rasa_down(
     clicked = transcript["messages"][2]
     assert clicked["sender"] == "citizen"
     assert clicked["payload"] == REQUEST_HUMAN_PAYLOAD
-    assert clicked["text"] == "转人工服务"
+    assert clicked["text"] == "转人工"
 
 
 async def test_human_button_twice_keeps_one_ticket(start_conversation, database_path):

@@ -19,5 +19,5 @@ def test_relative_insured_outside_shandong(chat: Conversation) -> None:
         "用个人账户为家人缴纳城乡居民医保，目前支持在山东省内参保的家人"
     )
     assert "在外省参保的家人暂时不能用家庭共济缴费" in chat.texts[0]
-    assert chat.button_titles == ["转人工服务"]
+    assert chat.button_titles == ["转人工"]
     assert result.state is None

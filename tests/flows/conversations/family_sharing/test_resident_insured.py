@@ -14,9 +14,9 @@ def test_resident_insured_cannot_open_sharing(chat: Conversation) -> None:
 
     assert chat.texts == [
         "参加城乡居民医保的人员没有医保个人账户，所以不能开通家庭共济。如果您的家人参加了职工医保，"
-        "可以由家人开通共济，再用家人的个人账户为您缴纳城乡居民医保。需要人工帮助请点“转人工服务”。"
+        "可以由家人开通共济，再用家人的个人账户为您缴纳城乡居民医保。需要人工帮助请点“转人工”。"
     ]
     assert result.replies[0].buttons == [
-        {"title": "转人工服务", "payload": "/request_human"}
+        {"title": "转人工", "payload": "/request_human"}
     ]
     assert result.state is None
