@@ -14,8 +14,9 @@ def test_illness_needs_an_appraisal(chat: Conversation) -> None:
     # Born January 1980, a woman worker: 50 + 1 + (60 // 2) = 31 months.
     assert "法定退休年龄是52岁7个月" in chat.texts[0]
 
-    # Citizen presses "下一步" → the appraisal of working capacity comes first.
-    chat.press("下一步")
+    # The appraisal of working capacity follows at once, without the rules of
+    # flexible retirement.
+    assert "弹性" not in "".join(chat.texts)
     assert chat.last_text.startswith(
         "因病或非因工致残提前退休，需要先经劳动能力鉴定委员会鉴定为完全丧失劳动能力"
     )

@@ -13,9 +13,10 @@ def test_special_work(chat: Conversation) -> None:
     chat.say("1970-03-15")
     assert "法定退休年龄是61岁4个月" in chat.texts[0]
 
-    # Citizen presses "下一步" → the special-work materials say the early age
-    # follows national rules and the computed age is for reference.
-    chat.press("下一步")
+    # The special-work materials follow at once, without the rules of
+    # flexible retirement, which apply to the statutory age only. They say the
+    # early age follows national rules and the computed age is for reference.
+    assert "弹性" not in "".join(chat.texts)
     assert chat.last_text.startswith(
         "特殊工种提前退休，除了居民身份证、社会保障卡和本人档案"
     )
