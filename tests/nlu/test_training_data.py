@@ -23,7 +23,7 @@ CONSULTATION_TOPIC_INTENTS = [
 
 # Selected by a button payload only, so typed examples would compete with the
 # consultation intents.
-PAYLOAD_ONLY_INTENTS = ["choose_kb_entry"]
+PAYLOAD_ONLY_INTENTS = ["choose_kb_entry", "flow_answer", "flow_cancel"]
 
 
 @pytest.mark.parametrize("intent", CONSULTATION_TOPIC_INTENTS)
