@@ -365,10 +365,20 @@ class _TurnHandler:
         """Treat text that answers exactly one earlier question as a correction."""
         current = self.session.slot_values()
         candidates: dict[str, Any] = {}
+        whole: dict[str, Any] = {}
         for _index, _position, step in self.answered_steps():
             value = _typed_value(step, self.turn.text)
-            if value is not None and not _same(current.get(step.slot), value):
-                candidates.setdefault(step.slot, value)
+            if value is None or _same(current.get(step.slot), value):
+                continue
+            candidates.setdefault(step.slot, value)
+            if step.answer == "choice" and is_whole_answer(
+                self.turn.text, step.options
+            ):
+                whole.setdefault(step.slot, value)
+        # A reply that is exactly one button's title wins over words that
+        # merely occur in it, such as 居民医保 inside 给家人交居民医保.
+        if len(candidates) > 1 and len(whole) == 1:
+            candidates = whole
         if len(candidates) != 1:
             return False
         slot, value = next(iter(candidates.items()))

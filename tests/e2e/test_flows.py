@@ -31,11 +31,12 @@ def test_family_sharing_guide_walks_through_steps(citizen: Citizen) -> None:
     first = start_family_sharing_guide(citizen)
     assert first["status"] == "bot"
 
-    # Employee insurance → relation → task → the first step of opening.
-    relation = citizen.press(button_payload(first, "是，职工医保"))
-    task = citizen.press(button_payload(relation, "父母"))
+    # Employee insurance → task → the first step of opening, which needs no
+    # relative and so no relation question.
+    task = citizen.press(button_payload(first, "是，职工医保"))
     step = citizen.press(button_payload(task, "开通共济账户"))
 
+    assert texts(task)[-1] == "您想办理哪一项？"
     assert "泰安医保" in " ".join(texts(step))
     assert button_payload(step, "下一步")
     assert button_payload(step, "转人工") == "/request_human"
@@ -100,8 +101,7 @@ def test_edited_step_text_is_live_without_restart(
         # The registry looks for changed files at most every 2 seconds.
         time.sleep(3)
         first = start_family_sharing_guide(citizen)
-        relation = citizen.press(button_payload(first, "是，职工医保"))
-        task = citizen.press(button_payload(relation, "父母"))
+        task = citizen.press(button_payload(first, "是，职工医保"))
         step = citizen.press(button_payload(task, "开通共济账户"))
     finally:
         flow_file.write_text(original, encoding="utf-8")

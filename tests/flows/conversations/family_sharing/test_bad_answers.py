@@ -22,15 +22,17 @@ def test_unreadable_answers_then_a_human_offer(chat: Conversation) -> None:
     assert chat.texts[0].endswith("如果一直不成功，可以点“转人工”，由工作人员帮您。")
     assert chat.step == "ask_employee_insurance"
 
-    # Citizen types "职工医保" → accepted.
+    # Citizen types "职工医保" → accepted; the task question follows.
     chat.say("职工医保")
-    assert chat.last_text == "您想和哪位家人共济？请选择这位家人和您的关系。"
+    assert chat.last_text == "您想办理哪一项？"
 
 
 def test_unknown_relation_is_asked_again(chat: Conversation) -> None:
-    # Citizen is at the relation question and types "同事".
+    # Citizen wants to bind a relative and types "同事" at the relation
+    # question.
     chat.start("家庭共济", "start_family_sharing_guide")
     chat.press("是，职工医保")
+    chat.press("绑定家人")
 
     chat.say("同事")
 

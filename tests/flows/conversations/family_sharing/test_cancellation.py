@@ -9,7 +9,7 @@ def test_cancel_by_typing(chat: Conversation) -> None:
     # Citizen starts and answers two questions.
     chat.start("家庭共济", "start_family_sharing_guide")
     chat.press("是，职工医保")
-    chat.press("配偶")
+    chat.press("绑定家人")
 
     # Citizen types "不办了" → the guide says it stopped; no state is left.
     result = chat.say("不办了")
@@ -25,8 +25,8 @@ def test_cancel_by_button_during_walkthrough(chat: Conversation) -> None:
     # Citizen is at step 2 of paying for a relative.
     chat.start("家庭共济", "start_family_sharing_guide")
     chat.press("是，职工医保")
-    chat.press("父母")
     chat.press("给家人交居民医保")
+    chat.press("父母")
     chat.press("在山东省内参保")
     chat.press("下一步")
 

@@ -9,7 +9,6 @@ def test_question_during_walkthrough(chat: Conversation) -> None:
     # Citizen is at step 3 of opening the account.
     chat.start("家庭共济", "start_family_sharing_guide")
     chat.press("是，职工医保")
-    chat.press("配偶")
     chat.press("开通共济账户")
     chat.press("下一步")
     chat.press("下一步")

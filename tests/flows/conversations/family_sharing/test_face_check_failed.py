@@ -9,7 +9,6 @@ def test_face_check_failed_then_passed(chat: Conversation) -> None:
     # Citizen starts and reaches step 1 of opening the account.
     chat.start("开通共济", "start_family_sharing_guide")
     chat.press("是，职工医保")
-    chat.press("配偶")
     chat.press("开通共济账户")
 
     # Citizen presses "人脸识别不通过" → tips, then a question with the
@@ -39,8 +38,8 @@ def test_face_check_failed_then_back(chat: Conversation) -> None:
     # Citizen reaches the face check of binding and reports a failure.
     chat.start("绑定家人", "start_family_sharing_guide")
     chat.press("是，职工医保")
-    chat.press("子女")
     chat.press("绑定家人")
+    chat.press("子女")
     chat.press("下一步")
     chat.press("人脸识别不通过")
 
@@ -55,7 +54,6 @@ def test_face_check_failed_then_human(chat: Conversation) -> None:
     # Citizen reports a failed face check and then asks for a human.
     chat.start("开通共济", "start_family_sharing_guide")
     chat.press("是，职工医保")
-    chat.press("配偶")
     chat.press("开通共济账户")
     chat.press("人脸识别不通过")
 

@@ -6,11 +6,11 @@ from tests.flows.conftest import Conversation
 
 
 def test_handoff_carries_flow_step_and_answers(chat: Conversation) -> None:
-    # Citizen answers three questions and is at step 1 of paying.
+    # Citizen answers four questions and is at step 1 of paying.
     chat.start("家庭共济", "start_family_sharing_guide")
     chat.press("是，职工医保")
-    chat.press("父母")
     chat.press("给家人交居民医保")
+    chat.press("父母")
     chat.press("在山东省内参保")
 
     # Citizen types "转人工" → the engine ends the flow and describes it for

@@ -10,9 +10,13 @@ def test_bind_relative_walkthrough(chat: Conversation) -> None:
     chat.start("怎么绑定家人共济", "start_family_sharing_guide")
     chat.say("是的")
 
-    # Citizen presses "父母", then "绑定家人" → step 1 of 3.
-    chat.press("父母")
+    # Citizen presses "绑定家人" → binding needs a relative, so the bot asks
+    # for the relation.
     chat.press("绑定家人")
+    assert chat.last_text == "您想和哪位家人共济？请选择这位家人和您的关系。"
+
+    # Citizen presses "父母" → eligible; step 1 of 3.
+    chat.press("父母")
     assert chat.last_text == (
         "第1步（共3步）：打开“泰安医保”小程序，点“个账共济”，再点“添加家庭成员”。"
         "绑定家人之前，需要先开通个账共济账户。"

@@ -23,20 +23,13 @@ def test_open_account_walkthrough(chat: Conversation) -> None:
         "转人工",
     ]
 
-    # Citizen presses "是，职工医保" → the bot asks about the relative.
+    # Citizen presses "是，职工医保" → the bot asks what to do.
     chat.press("是，职工医保")
-    assert chat.last_text == "您想和哪位家人共济？请选择这位家人和您的关系。"
-    assert chat.button_titles[:8] == [
-        "配偶", "父母", "子女", "配偶的父母", "兄弟姐妹", "祖父母或外祖父母",
-        "孙子女或外孙子女", "其他",
-    ]  # fmt: skip
-
-    # Citizen types "我爱人" → spouse is eligible; the bot asks what to do.
-    chat.say("我爱人")
     assert chat.last_text == "您想办理哪一项？"
     assert chat.button_titles[:3] == ["开通共济账户", "绑定家人", "给家人交居民医保"]
 
-    # Citizen presses "开通共济账户" → step 1 of 4 in the "泰安医保" mini-program.
+    # Citizen presses "开通共济账户" → opening needs no relative, so step 1 of 4
+    # in the "泰安医保" mini-program follows at once.
     chat.press("开通共济账户")
     assert chat.last_text.startswith(
         "第1步（共4步）：在微信里搜索并打开“泰安医保”小程序"
@@ -72,3 +65,33 @@ def test_open_account_walkthrough(chat: Conversation) -> None:
     ]
     assert result.state is None
     assert result.persisted_slots == {}
+
+
+def test_open_account_never_asks_relation(chat: Conversation) -> None:
+    sent: list[str] = []
+
+    # Citizen starts the guide, types "是的" and then "开户" → step 1 of
+    # opening, with no question about a relative in between.
+    chat.start("家庭共济怎么开户", "start_family_sharing_guide")
+    sent += chat.texts
+    chat.say("是的")
+    sent += chat.texts
+    chat.say("开户")
+    sent += chat.texts
+    assert chat.step == "open_step_1"
+
+    # Citizen presses "下一步" three times → step 4; still no relation.
+    for _ in range(3):
+        chat.press("下一步")
+        sent += chat.texts
+    assert chat.step == "open_step_4"
+    assert "relative_relation" not in chat.slots
+
+    # Citizen presses "下一步" at the last step → the guide ends.
+    result = chat.press("下一步")
+    sent += chat.texts
+    assert result.state is None
+    assert sent[-1].startswith("开户完成后，您的个账共济账户就建好了")
+
+    # No message of the whole conversation asked for the relation.
+    assert not any("家人和您的关系" in text for text in sent)

@@ -6,11 +6,12 @@ from tests.flows.conftest import Conversation
 
 
 def test_pay_premium_walkthrough(chat: Conversation) -> None:
-    # Citizen starts the guide, is an employee, chooses "子女" and paying.
+    # Citizen starts the guide, is an employee, chooses paying and "子女".
     chat.start("用个账给孩子交居民医保", "start_family_sharing_guide")
     chat.press("是，职工医保")
-    chat.press("子女")
     chat.press("给家人交居民医保")
+    assert chat.last_text == "您想和哪位家人共济？请选择这位家人和您的关系。"
+    chat.press("子女")
 
     # The bot asks where the child is insured.
     assert chat.last_text == "您子女的城乡居民医保是在山东省内参保的吗？"

@@ -6,11 +6,11 @@ from tests.flows.conftest import Conversation
 
 
 def test_relative_insured_outside_shandong(chat: Conversation) -> None:
-    # Citizen starts, is an employee, chooses "父母" and paying.
+    # Citizen starts, is an employee, chooses paying and "父母".
     chat.start("给父母交医保", "start_family_sharing_guide")
     chat.press("是，职工医保")
-    chat.press("父母")
     chat.press("给家人交居民医保")
+    chat.press("父母")
 
     # Citizen presses "在外省参保" → explanation with a human button; the end.
     result = chat.press("在外省参保")
