@@ -50,19 +50,25 @@ TEXT_OTHER_AGENCY = (
 async def search_topic(
     client: DeskClient, query: str, category: str | None
 ) -> dict[str, Any]:
-    """Search within the intent's category, and everywhere unless it answers.
+    """Search everywhere, and within the intent's category where that helps.
 
-    A topic intent narrows the search, but the citizen's words may match an
-    entry of a neighbouring category better: a confident answer from the
-    whole knowledge base wins over suggestions within the topic.
+    On the held-out retrieval questions the whole knowledge base ranked the
+    right entry first more often (79 %) than preferring the topic's category
+    did (68 %): the NLU topic is sometimes a neighbour of the entry's
+    category. The category search, with its lower bar, still gives a direct
+    answer when its entry is among the first three of the whole base, which
+    raised direct answers from 22 % to 37 % of those questions at 96 %
+    precision, and it rescues questions that the whole base rejects.
     """
-    if not category:
-        return await client.search(query)
+    everywhere = await client.search(query)
+    if not category or everywhere.get("outcome") == "answer":
+        return everywhere
     within_topic = await client.search(query, category=category)
     if within_topic.get("outcome") == "answer":
-        return within_topic
-    everywhere = await client.search(query)
-    if everywhere.get("outcome") == "answer" or within_topic.get("outcome") == "none":
+        leading = [result["id"] for result in everywhere.get("results", [])[:3]]
+        if within_topic["results"][0]["id"] in leading:
+            return within_topic
+    if everywhere.get("outcome") != "none" or within_topic.get("outcome") == "none":
         return everywhere
     return within_topic
 

@@ -4,7 +4,8 @@ The script starts its own desk, Rasa server and action server on free
 loopback ports (desk.devstack). One run measures reply latency and
 throughput through the desk and directly against Rasa's REST channel at
 concurrency 1 and 10. It also measures peak memory of each process,
-training time, and intent accuracy on the held-out NLU file.
+training time, intent accuracy on the held-out NLU file and, in-process,
+knowledge-base retrieval (bench/retrieval.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import statistics
 import subprocess
 import tempfile
@@ -24,6 +24,8 @@ from pathlib import Path
 import httpx
 import yaml
 
+from bench.machine import machine_description
+from bench.retrieval import RetrievalBenchmark, measure_retrieval, render_section
 from desk.devstack import ROOT, ServiceStack
 
 # Questions sent in the latency runs: consultation topics, chit-chat and a
@@ -180,25 +182,12 @@ def measure_nlu_accuracy(stack: ServiceStack) -> tuple[float, int]:
     return correct / len(pairs), len(pairs)
 
 
-def machine_description() -> str:
-    """Describe the CPU, core count and memory of this machine."""
-    cpu = platform.processor() or platform.machine()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    memory_kib = 0
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            memory_kib = int(line.split()[1])
-    return f"{cpu}, {os.cpu_count()} cores, {memory_kib / 1024 / 1024:.0f} GiB"
-
-
 def render_report(
     runs: list[RunResult],
     memory: dict[str, float],
     training_seconds: float | None,
     accuracy: tuple[float, int],
+    retrieval: RetrievalBenchmark,
 ) -> str:
     """Render the benchmark figures as the Markdown of docs/benchmarks.md."""
     lines = [
@@ -263,6 +252,7 @@ def render_report(
         f"- Intent accuracy on the held-out file (`tests/nlu/heldout.yml`, "
         f"{accuracy[1]} utterances): {accuracy[0] * 100:.1f} %.",
         "",
+        *render_section(retrieval),
     ]
     return "\n".join(lines)
 
@@ -292,6 +282,7 @@ def main() -> None:
         help="do not measure training time (it takes minutes)",
     )
     args = parser.parse_args()
+    retrieval = measure_retrieval()
     with tempfile.TemporaryDirectory() as workdir:
         stack = ServiceStack(workdir=Path(workdir))
         try:
@@ -305,7 +296,7 @@ def main() -> None:
         finally:
             stack.stop_all()
     training_seconds = None if args.skip_training else measure_training_time()
-    report = render_report(runs, memory, training_seconds, accuracy)
+    report = render_report(runs, memory, training_seconds, accuracy, retrieval)
     args.output.write_text(report, encoding="utf-8")
     print(report)
 

@@ -12,11 +12,13 @@ from sanic.response import HTTPResponse, json
 from sqlalchemy.exc import SQLAlchemyError
 
 from desk.errors import DeskError, NotFound
+from desk.kb.errors import SeedError
 from desk.kb.index import KnowledgeIndex, SearchResult
 from desk.kb.queries import (
     count_entries_by_category,
     get_entry,
     get_questions,
+    list_entries,
     list_guides,
     list_notices,
 )
@@ -62,8 +64,8 @@ async def build_index(app: Sanic) -> None:
     # Each server start has a new sessionmaker, so it gets a new refresher.
     app.ctx.kb_refresher = None
     try:
-        app.ctx.kb_index = await _refresher(app).rebuild()
-    except SQLAlchemyError as error:
+        app.ctx.kb_index = await index_refresher(app).rebuild()
+    except (SQLAlchemyError, SeedError) as error:
         logger.error("kb.index.failed error=%s", error, exc_info=error)
 
 
@@ -71,20 +73,26 @@ async def current_index(app: Sanic) -> KnowledgeIndex:
     """Return the up-to-date index, also stored in ``app.ctx.kb_index``.
 
     Raises:
-        DeskError: 503 when the knowledge-base table cannot be read.
+        DeskError: 503 when the knowledge-base table cannot be read, or when
+            the synonyms file is invalid and no earlier index exists.
     """
     try:
-        app.ctx.kb_index = await _refresher(app).get()
+        app.ctx.kb_index = await index_refresher(app).get()
     except SQLAlchemyError as error:
         raise DeskError(
             "The knowledge base cannot be read; run `desk migrate` and "
             "`desk load-seeds`, then try again.",
             status_code=503,
         ) from error
+    except SeedError as error:
+        raise DeskError(
+            f"The search index cannot be built: {error}", status_code=503
+        ) from error
     return app.ctx.kb_index
 
 
-def _refresher(app: Sanic) -> IndexRefresher:
+def index_refresher(app: Sanic) -> IndexRefresher:
+    """Return the app's index refresher, created on first use."""
     refresher: IndexRefresher | None = getattr(app.ctx, "kb_refresher", None)
     if refresher is None:
         refresher = IndexRefresher(
@@ -161,6 +169,25 @@ async def search_response(app: Sanic, search_request: SearchRequest) -> HTTPResp
     )
 
 
+@bp.get("/api/kb/entries")
+async def get_entries(request: Request) -> HTTPResponse:
+    """Return the id and question of every entry, or of one ``category``'s entries.
+
+    The portal lists a category's questions with it and loads each answer
+    from ``/api/kb/entries/<id>``.
+    """
+    category = check_category(request.args.get("category"))
+    entries = await list_entries(session=request.ctx.session, category=category)
+    return json(
+        {
+            "entries": [
+                {"id": entry.id, "category": entry.category, "question": entry.question}
+                for entry in entries
+            ]
+        }
+    )
+
+
 @bp.get("/api/kb/entries/<entry_id:str>")
 async def get_entry_by_id(request: Request, entry_id: str) -> HTTPResponse:
     """Return one entry with the questions of its related entries."""
@@ -172,7 +199,7 @@ async def get_entry_by_id(request: Request, entry_id: str) -> HTTPResponse:
             "'pension_benefits.003', and /api/kb/search finds them."
         )
     related = await get_questions(session=session, entry_ids=entry.related)
-    return json(_entry_to_dict(entry, related))
+    return json(entry_to_dict(entry, related))
 
 
 @bp.get("/api/kb/categories")
@@ -297,9 +324,10 @@ def _result_to_dict(result: SearchResult, index: KnowledgeIndex) -> dict[str, An
     }
 
 
-def _entry_to_dict(
+def entry_to_dict(
     entry: KnowledgeEntry, related: list[tuple[str, str]]
 ) -> dict[str, Any]:
+    """Return the JSON of an entry, with (id, question) of its related entries."""
     return {
         "id": entry.id,
         "category": entry.category,

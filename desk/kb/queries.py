@@ -38,6 +38,16 @@ async def get_questions(
     ]
 
 
+async def list_entries(
+    *, session: AsyncSession, category: str | None
+) -> list[KnowledgeEntry]:
+    """Return the entries of ``category``, or every entry when it is None, by id."""
+    query = select(KnowledgeEntry).order_by(KnowledgeEntry.id)
+    if category is not None:
+        query = query.where(KnowledgeEntry.category == category)
+    return list(await session.scalars(query))
+
+
 async def count_entries_by_category(*, session: AsyncSession) -> dict[str, int]:
     """Return the number of entries of every known category, zero included."""
     rows = await session.execute(

@@ -12,13 +12,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from desk.kb.index import KnowledgeIndex
+from desk.kb.errors import SeedError
+from desk.kb.index import EntryDocument, KnowledgeIndex
 from desk.kb.synonyms import load_synonyms
 from desk.kb.tokenizer import Tokenizer
 from desk.models.kb import KnowledgeEntry
@@ -74,6 +76,10 @@ class IndexRefresher:
         assert self.index is not None
         return self.index
 
+    def invalidate(self) -> None:
+        """Make the next ``get`` compare the signature, for example after a write."""
+        self._checked_at = float("-inf")
+
     def _check_due(self) -> bool:
         return time.monotonic() - self._checked_at >= self.check_interval
 
@@ -90,13 +96,28 @@ class IndexRefresher:
         return (count, latest, synonyms_mtime)
 
     async def _build(self, signature: Signature) -> None:
+        """Build the index for ``signature``.
+
+        Raises:
+            SeedError: the synonyms file is invalid and there is no earlier
+                index to keep. With an earlier index, the error is logged,
+                the earlier index stays, and the next build waits until the
+                data or the synonyms file change again.
+        """
         started = time.perf_counter()
         async with self.sessionmaker() as session:
             entries = list(await session.scalars(select(KnowledgeEntry)))
         # Tokenizing takes about 0.5 ms an entry, and loading jieba about a
         # second the first time, so it runs in a thread to keep the event loop
         # serving other requests meanwhile.
-        self.index = await asyncio.to_thread(self._index_entries, entries)
+        try:
+            self.index = await asyncio.to_thread(self._index_entries, entries)
+        except SeedError as error:
+            if self.index is None:
+                raise
+            self._signature = signature
+            logger.error("kb.index.rejected kept=earlier index error=%s", error)
+            return
         self._signature = signature
         logger.info(
             "kb.index.built entries=%d ms=%.0f",
@@ -105,5 +126,15 @@ class IndexRefresher:
         )
 
     def _index_entries(self, entries: list[KnowledgeEntry]) -> KnowledgeIndex:
-        tokenizer = Tokenizer(load_synonyms(self.synonyms_path))
-        return KnowledgeIndex(entries, tokenizer)
+        return build_index(entries, self.synonyms_path)
+
+
+def build_index(
+    entries: Iterable[EntryDocument], synonyms_path: Path
+) -> KnowledgeIndex:
+    """Build the index that the desk serves, with the synonyms at ``synonyms_path``.
+
+    Raises:
+        SeedError: if the synonyms file is invalid.
+    """
+    return KnowledgeIndex(entries, Tokenizer(load_synonyms(synonyms_path)))

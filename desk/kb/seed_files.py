@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ from desk.kb.schema import (
     read_guide,
     read_notice,
 )
+from desk.kb.yaml_lines import LineList, line_of, load_with_lines
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +44,40 @@ Reader = Callable[[dict[str, Any], str, list[str]], SeedT | None]
 
 
 @dataclass(frozen=True)
+class ItemSource:
+    """Location of a seed item: its file, its first line and its fields' lines."""
+
+    file: str
+    line: int
+    value_lines: dict[str, int]
+    # Line of each item of the list fields, such as every phrasing.
+    item_lines: dict[str, tuple[int, ...]]
+
+    @property
+    def where(self) -> str:
+        """Return ``file:line`` of the item."""
+        return f"{self.file}:{self.line}"
+
+    def where_of(self, name: str, number: int | None = None) -> str:
+        """Return ``file:line`` of field ``name``, or of its item ``number`` (from 0).
+
+        Falls back to the item's own line when the field has no line.
+        """
+        lines = self.item_lines.get(name, ())
+        if number is not None and number < len(lines):
+            return f"{self.file}:{lines[number]}"
+        return f"{self.file}:{self.value_lines.get(name, self.line)}"
+
+
+@dataclass(frozen=True)
 class SeedSet:
     """Validated contents of a seeds directory."""
 
     entries: list[EntrySeed]
     notices: list[NoticeSeed]
     guides: list[GuideSeed]
+    # Where each entry id is defined, for messages that point into the files.
+    entry_sources: dict[str, ItemSource] = field(default_factory=dict)
 
 
 def read_seed_dir(seeds_dir: Path) -> SeedSet:
@@ -56,7 +85,19 @@ def read_seed_dir(seeds_dir: Path) -> SeedSet:
 
     Raises:
         SeedError: if any file is invalid. The message lists every problem
-            with the file, the item id, the field and the fix.
+            with the file, the line, the item id, the field and the fix.
+    """
+    seed_set, problems = read_valid_seeds(seeds_dir)
+    if problems:
+        raise SeedError(format_problems(problems))
+    return seed_set
+
+
+def read_valid_seeds(seeds_dir: Path) -> tuple[SeedSet, list[str]]:
+    """Return the valid items of ``seeds_dir`` and one line per problem.
+
+    Invalid items are left out of the set, so callers that report more than
+    schema problems (``desk lint-kb``) can check the rest.
     """
     problems: list[str] = []
     kb_files = sorted((seeds_dir / KB_DIR_NAME).glob("*.yml"))
@@ -66,30 +107,29 @@ def read_seed_dir(seeds_dir: Path) -> SeedSet:
             "check DESK_SEEDS_DIR"
         )
     entries: list[EntrySeed] = []
-    entry_files: dict[str, str] = {}
+    entry_sources: dict[str, ItemSource] = {}
     for path in kb_files:
         entries += _read_list(
-            path, seeds_dir, "entries", read_entry, problems, entry_files
+            path, seeds_dir, "entries", read_entry, problems, entry_sources
         )
     notices = _read_optional(
         seeds_dir / NOTICES_FILE_NAME, seeds_dir, "notices", read_notice, problems, {}
     )
-    guide_files: dict[str, str] = {}
+    guide_sources: dict[str, ItemSource] = {}
     guides = _read_optional(
         seeds_dir / GUIDES_FILE_NAME,
         seeds_dir,
         "guides",
         read_guide,
         problems,
-        guide_files,
+        guide_sources,
     )
-    _check_related(entries, entry_files, problems)
+    _check_related(entries, entry_sources, problems)
     _check_guide_related(
-        guides, set(entry_files) | set(guide_files), guide_files, problems
+        guides, set(entry_sources) | set(guide_sources), guide_sources, problems
     )
-    if problems:
-        raise SeedError(format_problems(problems))
-    return SeedSet(entries=entries, notices=notices, guides=guides)
+    seed_set = SeedSet(entries, notices, guides, entry_sources)
+    return seed_set, problems
 
 
 def format_problems(problems: list[str]) -> str:
@@ -108,12 +148,12 @@ def _read_optional(
     key: str,
     reader: Reader[SeedT],
     problems: list[str],
-    first_file_of: dict[str, str],
+    sources: dict[str, ItemSource],
 ) -> list[SeedT]:
     if not path.exists():
         logger.warning("seeds.file.missing path=%s", path)
         return []
-    return _read_list(path, seeds_dir, key, reader, problems, first_file_of)
+    return _read_list(path, seeds_dir, key, reader, problems, sources)
 
 
 def _read_list(
@@ -122,9 +162,13 @@ def _read_list(
     key: str,
     reader: Reader[SeedT],
     problems: list[str],
-    first_file_of: dict[str, str],
+    sources: dict[str, ItemSource],
 ) -> list[SeedT]:
-    """Read the ``key:`` list of one file, skipping invalid items."""
+    """Read the ``key:`` list of one file, skipping invalid items.
+
+    ``sources`` maps the ids of all files read so far to where they are
+    defined; this file's items are added to it.
+    """
     display = _display_path(path, seeds_dir)
     items = _load_items(path, display, key, problems)
     seeds: list[SeedT] = []
@@ -137,7 +181,7 @@ def _read_list(
         item_id = raw.get("id")
         if isinstance(item_id, str) and item_id.strip():
             item_id = item_id.strip()
-            first = first_file_of.setdefault(item_id, display)
+            first = sources.setdefault(item_id, _item_source(display, raw)).file
             if first != display or item_id in ids_in_file:
                 problems.append(f"{where}: duplicate id, already defined in {first}")
                 continue
@@ -151,7 +195,7 @@ def _read_list(
 def _load_items(path: Path, display: str, key: str, problems: list[str]) -> list[Any]:
     try:
         with path.open(encoding="utf-8") as stream:
-            document = yaml.safe_load(stream)
+            document = load_with_lines(stream)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else "?"
         problems.append(f"{display}: invalid YAML at line {line}: {error.problem}")
@@ -169,14 +213,15 @@ def _load_items(path: Path, display: str, key: str, problems: list[str]) -> list
 
 
 def _check_related(
-    entries: list[EntrySeed], file_of: dict[str, str], problems: list[str]
+    entries: list[EntrySeed], sources: dict[str, ItemSource], problems: list[str]
 ) -> None:
     """Record each related id that names no entry, valid or not."""
     for entry in entries:
-        for related_id in entry.related:
-            if related_id not in file_of:
+        for number, related_id in enumerate(entry.related):
+            if related_id not in sources:
+                where = sources[entry.id].where_of("related", number)
                 problems.append(
-                    f"{file_of[entry.id]}: entry {entry.id}: 'related' names "
+                    f"{where}: entry {entry.id}: 'related' names "
                     f"{related_id!r}, which is not an entry id; fix or remove it"
                 )
 
@@ -184,14 +229,15 @@ def _check_related(
 def _check_guide_related(
     guides: list[GuideSeed],
     known_ids: set[str],
-    file_of: dict[str, str],
+    sources: dict[str, ItemSource],
     problems: list[str],
 ) -> None:
     for guide in guides:
-        for related_id in guide.related:
+        for number, related_id in enumerate(guide.related):
             if related_id not in known_ids:
+                where = sources[guide.id].where_of("related", number)
                 problems.append(
-                    f"{file_of[guide.id]}: guide {guide.id}: 'related' names "
+                    f"{where}: guide {guide.id}: 'related' names "
                     f"{related_id!r}, which is neither an entry nor a guide id; "
                     "fix or remove it"
                 )
@@ -199,10 +245,22 @@ def _check_guide_related(
 
 def _describe_item(display: str, key: str, number: int, raw: Any) -> str:
     kind = ITEM_NAMES[key]
+    line = line_of(raw)
+    location = display if line is None else f"{display}:{line}"
     item_id = raw.get("id") if isinstance(raw, dict) else None
     if isinstance(item_id, str) and item_id.strip():
-        return f"{display}: {kind} {item_id.strip()}"
-    return f"{display}: {kind} #{number}"
+        return f"{location}: {kind} {item_id.strip()}"
+    return f"{location}: {kind} #{number}"
+
+
+def _item_source(display: str, raw: dict[str, Any]) -> ItemSource:
+    value_lines = getattr(raw, "value_lines", {})
+    item_lines = {
+        name: tuple(value.item_lines)
+        for name, value in raw.items()
+        if isinstance(value, LineList)
+    }
+    return ItemSource(display, line_of(raw) or 1, value_lines, item_lines)
 
 
 def _display_path(path: Path, seeds_dir: Path) -> str:

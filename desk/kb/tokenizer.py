@@ -58,6 +58,11 @@ STOP_WORDS = frozenset(
 
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 _HAS_WORD_CHARACTER = re.compile(r"\w")
+# Terms of texts already tokenized, keyed by the tokenizer's configuration, so
+# that rebuilding the index after one entry changed segments only that entry.
+# Cleared when it grows past ``TOKEN_CACHE_SIZE`` texts.
+TOKEN_CACHE_SIZE = 100_000
+_token_cache: dict[tuple[int, str], tuple[str, ...]] = {}
 
 
 class Tokenizer:
@@ -74,9 +79,21 @@ class Tokenizer:
         self._segmenter = _load_segmenter(
             str(dictionary) if dictionary else None, tuple(canonical_words)
         )
+        self._cache_key = hash(
+            (str(dictionary), tuple(sorted(synonyms.canonical_of.items())))
+        )
 
     def tokenize(self, text: str) -> list[str]:
         """Return the word terms of ``text`` followed by its bigram terms."""
+        key = (self._cache_key, text)
+        cached = _token_cache.get(key)
+        if cached is None:
+            if len(_token_cache) >= TOKEN_CACHE_SIZE:
+                _token_cache.clear()
+            cached = _token_cache[key] = tuple(self._tokenize(text))
+        return list(cached)
+
+    def _tokenize(self, text: str) -> list[str]:
         normalized = self.synonyms.replace_phrases(normalize_text(text))
         words: list[str] = []
         bigrams: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 import yaml
 
 from desk.kb.errors import SeedError
+from desk.kb.schema import CATEGORIES
 from desk.kb.seed_files import read_seed_dir
 
 VALID_ENTRY: dict[str, Any] = {
@@ -91,7 +93,7 @@ def test_invalid_entry_is_rejected(
 
     problems = problems_of(seeds_dir)
 
-    assert problems.startswith("seeds/kb/pension_benefits.yml: entry ")
+    assert re.match(r"seeds/kb/pension_benefits\.yml:\d+: entry ", problems)
     assert message in problems
 
 
@@ -116,7 +118,7 @@ def test_duplicate_id_across_files_is_rejected(tmp_path: Path) -> None:
     problems = problems_of(seeds_dir)
 
     assert problems == (
-        "seeds/kb/b.yml: entry pension_benefits.004: duplicate id, already "
+        "seeds/kb/b.yml:2: entry pension_benefits.004: duplicate id, already "
         "defined in seeds/kb/a.yml"
     )
 
@@ -133,7 +135,70 @@ def test_entry_without_id_is_named_by_position(tmp_path: Path) -> None:
     entry = {key: value for key, value in VALID_ENTRY.items() if key != "id"}
     write_entries(seeds_dir, "a.yml", [VALID_ENTRY, entry])
 
-    assert "seeds/kb/a.yml: entry #2: 'id' is missing" in problems_of(seeds_dir)
+    assert "seeds/kb/a.yml:13: entry #2: 'id' is missing" in problems_of(seeds_dir)
+
+
+def test_problems_point_at_the_line(tmp_path: Path) -> None:
+    seeds_dir = tmp_path / "seeds"
+    (seeds_dir / "kb").mkdir(parents=True)
+    (seeds_dir / "kb" / "a.yml").write_text(
+        """\
+entries:
+  - id: pension_benefits.001
+    category: pension_benefits
+    question: 养老金几号发？
+    phrasings: [退休金几号到账, 养老金哪天发]
+    answer: 每月发放。
+    keywords: [养老金]
+    source: test
+    reviewed: 2026-12-01
+
+  - id: pension_benefits.002
+    category: pension
+    question: 养老金怎么认证？
+    phrasings: [怎么认证, 认证在哪做]
+    answer: 刷脸认证。
+    keywords: [认证]
+    source: test
+    reviewed: 2026-12-01
+    related:
+      - pension_benefits.001
+""",
+        encoding="utf-8",
+    )
+
+    problems = problems_of(seeds_dir)
+
+    assert problems == (
+        "seeds/kb/a.yml:11: entry pension_benefits.002: 'category' 'pension' is "
+        "not a known category; use one of: " + ", ".join(CATEGORIES)
+    )
+
+
+def test_broken_link_points_at_its_line(tmp_path: Path) -> None:
+    seeds_dir = tmp_path / "seeds"
+    (seeds_dir / "kb").mkdir(parents=True)
+    (seeds_dir / "kb" / "a.yml").write_text(
+        """\
+entries:
+  - id: pension_benefits.001
+    category: pension_benefits
+    question: 养老金几号发？
+    phrasings: [退休金几号到账, 养老金哪天发]
+    answer: 每月发放。
+    keywords: [养老金]
+    source: test
+    reviewed: 2026-12-01
+    related:
+      - pension_benefits.404
+""",
+        encoding="utf-8",
+    )
+
+    assert problems_of(seeds_dir).startswith(
+        "seeds/kb/a.yml:11: entry pension_benefits.001: 'related' names "
+        "'pension_benefits.404'"
+    )
 
 
 @pytest.mark.parametrize(
@@ -164,7 +229,7 @@ def test_missing_knowledge_base_is_rejected(tmp_path: Path) -> None:
         (
             "notices.yml",
             "notices: [{id: n1, title: 标题, body: 正文, source: s}]",
-            "seeds/notices.yml: notice n1: 'published' must be a date",
+            "seeds/notices.yml:1: notice n1: 'published' must be a date",
         ),
         (
             "notices.yml",
@@ -176,7 +241,7 @@ def test_missing_knowledge_base_is_rejected(tmp_path: Path) -> None:
             "guides.yml",
             "guides: [{id: g1, title: t, category: pension_benefits, summary: s, "
             "steps: []}]",
-            "seeds/guides.yml: guide g1: 'steps' needs at least 1 items, found 0",
+            "seeds/guides.yml:1: guide g1: 'steps' needs at least 1 items, found 0",
         ),
         (
             "guides.yml",

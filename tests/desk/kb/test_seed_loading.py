@@ -41,6 +41,7 @@ def test_first_load_inserts_everything(kb_loaded: dict[str, int]) -> None:
         "entries.updated": 0,
         "entries.unchanged": 0,
         "entries.deleted": 0,
+        "entries.kept": 0,
         "notices.inserted": 2,
         "notices.updated": 0,
         "notices.unchanged": 0,

@@ -1,0 +1,1 @@
+"""Benchmarks of the assistant; `make bench` and `make bench-retrieval` run them."""

@@ -1,0 +1,77 @@
+"""Gate of the knowledge-base search on held-out questions, run by `make test`.
+
+The search over the repository's seeds must rank the labelled entry first
+for at least ``MIN_HIT_AT_1`` of the questions in tests/retrieval/heldout/.
+A missing or invalid question file, or a label that names no entry, fails
+the test too.
+
+Run ``pytest tests/desk/kb/test_heldout_retrieval.py -s`` to print the
+figures of the search and of the keyword baseline.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from desk.kb.evaluation import (
+    HELDOUT_PATH,
+    RetrievalReport,
+    SeedKnowledgeBase,
+    evaluate_seeds,
+    format_miss,
+    format_wrong_answer,
+    leaked_questions,
+)
+from desk.kb.question_files import load_question_path
+
+from .conftest import REAL_SEEDS
+
+# NOTE: the target is 85 %; the search reached 80 % (hit@3 92 %) on the 551
+# held-out questions of December 2026, so the gate sits just under that to
+# catch regressions until the search or the content reaches the target.
+MIN_HIT_AT_1 = 0.78
+
+
+@pytest.fixture(scope="module")
+def knowledge_base() -> SeedKnowledgeBase:
+    return SeedKnowledgeBase.read(REAL_SEEDS)
+
+
+@pytest.fixture(scope="module")
+def reports(knowledge_base: SeedKnowledgeBase) -> dict[str, RetrievalReport]:
+    return {report.name: report for report in evaluate_seeds(knowledge_base)}
+
+
+def summary(report: RetrievalReport) -> str:
+    return (
+        f"{report.name}: hit@1 {report.hit_at_1}/{report.heldout_total} "
+        f"({report.hit_at_1_rate:.1%}), hit@3 {report.hit_at_3_rate:.1%}, "
+        f"out-of-domain confident-wrong {len(report.ood_wrong)}/{report.ood_total}"
+    )
+
+
+def test_search_hit_at_1_meets_gate(reports: dict[str, RetrievalReport]) -> None:
+    search = reports["search"]
+    misses = "\n".join(f"  {format_miss(miss)}" for miss in search.misses)
+    print(f"\n{summary(search)}\n{summary(reports['keyword baseline'])}")
+    print("\n".join(format_wrong_answer(wrong) for wrong in search.ood_wrong))
+
+    assert search.hit_at_1_rate >= MIN_HIT_AT_1, (
+        f"hit@1 of the search is {search.hit_at_1_rate:.1%} on {HELDOUT_PATH.name}, "
+        f"under the {MIN_HIT_AT_1:.0%} gate. Misses (question → expected entry, "
+        f"first result):\n{misses}"
+    )
+
+
+def test_heldout_questions_are_not_in_seeds(
+    knowledge_base: SeedKnowledgeBase,
+) -> None:
+    questions = load_question_path(HELDOUT_PATH, labelled=True)
+
+    leaked = leaked_questions(questions, knowledge_base)
+
+    assert leaked == [], (
+        "held-out questions that are also a question or phrasing in seeds/kb/ "
+        "measure nothing; reword them or remove them from the seeds: "
+        + ", ".join(f"{q.where} {q.text}" for q in leaked)
+    )
