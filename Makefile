@@ -18,7 +18,8 @@ endif
 export
 
 .PHONY: help setup migrate seeds train validate run test test-desk test-bot \
-	test-e2e test-e2e-postgres bench real-questions clean
+	test-e2e test-e2e-postgres test-browser bench bench-retrieval real-questions \
+	clean
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' Makefile | \
@@ -53,9 +54,9 @@ $(MODEL): $(TRAINING_FILES) | $(RASA_VENV)/.installed
 
 train: $(MODEL) ## train the Rasa model when data or config changed
 
-validate: setup ## check Rasa data, knowledge-base seeds and code style
+validate: setup ## check Rasa data, knowledge-base seeds (desk lint-kb) and code style
 	$(RASA) data validate --config config.yml --domain domain --data data
-	$(DESK) check-seeds
+	$(DESK) lint-kb
 	$(RASA_VENV)/bin/python -m actions.flows.cli validate flows/
 	$(VENV)/bin/ruff check desk actions policies tests bench scripts
 	$(VENV)/bin/ruff format --check desk actions policies tests bench scripts
@@ -65,6 +66,7 @@ run: seeds train ## start Rasa (5005), actions (5055) and the desk (8000); Ctrl-
 	@if [ -n "$${TRACKER_STORE_URL:-}" ]; then \
 		$(VENV)/bin/python scripts/render_endpoints.py "$$TRACKER_STORE_URL"; \
 	fi
+	$(DESK) demo-passwords
 	@echo "Chat page: http://127.0.0.1:$${DESK_PORT:-8000}/"
 	RASA_ENDPOINTS=$${TRACKER_STORE_URL:+var/endpoints.yml} \
 		$(VENV)/bin/honcho start --procfile Procfile
@@ -82,10 +84,17 @@ test-e2e-postgres: setup train ## the e2e suite on PostgreSQL (installs and star
 	set -a && eval "$$(scripts/start-postgres.sh)" && set +a && \
 		$(VENV)/bin/python -m pytest tests/e2e -q
 
-test: test-desk test-bot test-e2e ## run every test
+test-browser: setup train ## drive the portal, widget and console in Debian's Chromium (installed when missing)
+	scripts/install-chromium.sh
+	$(VENV)/bin/python -m pytest tests/browser -q
 
-bench: setup train ## measure latency, throughput, memory, training time and NLU accuracy
-	$(VENV)/bin/python bench/run.py --output docs/benchmarks.md
+test: test-desk test-bot test-e2e test-browser ## run every test
+
+bench: setup train ## measure latency, throughput, memory, training time, NLU accuracy and retrieval
+	$(VENV)/bin/python -m bench.run --output docs/benchmarks.md
+
+bench-retrieval: $(VENV)/.installed ## measure knowledge-base retrieval only (no Rasa); updates its section of docs/benchmarks.md
+	$(VENV)/bin/python -m bench.retrieval --output docs/benchmarks.md
 
 real-questions: setup train ## run a file of questions through the desk: make real-questions FILE=…
 	@test -n "$(FILE)" || { echo "error: FILE is not set; run make real-questions FILE=path/to/questions.txt" >&2; exit 2; }

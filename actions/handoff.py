@@ -25,6 +25,11 @@ TEXT_HANDED_OFF = (
     "已为您转接人工服务，工作人员会在这个对话里回复您，请稍候。"
     "您可以继续留言说明情况，留言会一并转给工作人员。"
 )
+# The desk has just said when staff will reply; this asks for the details.
+TEXT_LEFT_MESSAGE = (
+    "现在没有工作人员在线，您的问题已经记下。请在这个对话里留下您的问题和联系方式，"
+    "工作人员上班后会在这里回复您。"
+)
 TEXT_HANDOFF_FAILED = (
     "抱歉，转接人工暂时没有成功。请稍后再说一次“转人工”，或拨打12333人社服务热线咨询。"
 )
@@ -75,7 +80,8 @@ async def hand_off(
         ticket.get("ticket_id"),
         topic,
     )
-    dispatcher.utter_message(text=TEXT_HANDED_OFF)
+    waiting = ticket.get("state") == "left_message"
+    dispatcher.utter_message(text=TEXT_LEFT_MESSAGE if waiting else TEXT_HANDED_OFF)
     return [SlotSet("human_offered", False), SlotSet("misunderstanding_count", 0.0)]
 
 

@@ -8,11 +8,12 @@ import httpx
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from desk.blueprints import conversations, handoffs, health, kb, pages
+from desk.blueprints import conversations, handoffs, health, kb, kb_edits, pages
 from desk.db import create_engine, create_sessionmaker
 from desk.errors import register_error_handlers
 from desk.privacy import install_log_masking
 from desk.settings import Settings
+from desk.staff import install_staff_routes, session_info
 
 logger = logging.getLogger(__name__)
 
@@ -28,16 +29,20 @@ def create_app(settings: Settings | None = None, name: str = "desk") -> Sanic:
         health.bp,
         conversations.bp,
         kb.bp,
+        kb_edits.bp,
         handoffs.bp,
         pages.bp,
     ):
         app.blueprint(blueprint)
+    install_staff_routes(app, settings)
 
     @app.before_server_start
     async def open_resources(app: Sanic) -> None:
         install_log_masking()
         app.ctx.engine = create_engine(settings.database_url)
-        app.ctx.sessionmaker = create_sessionmaker(app.ctx.engine)
+        app.ctx.sessionmaker = create_sessionmaker(
+            app.ctx.engine, info=session_info(app)
+        )
         app.ctx.http = httpx.AsyncClient(timeout=settings.rasa_timeout)
         logger.info("desk.started database=%s", app.ctx.engine.dialect.name)
 

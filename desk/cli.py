@@ -1,4 +1,4 @@
-"""Command line of the desk: serve, migrate, load seeds, list tickets."""
+"""Command line of the desk: serve, migrate, seeds, knowledge base, tickets."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 
-from desk.settings import Settings
+from desk.settings import ROOT, Settings
 
 
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:
@@ -32,12 +34,24 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_seeds(settings: Settings, _args: argparse.Namespace) -> int:
+def _load_seeds(settings: Settings, args: argparse.Namespace) -> int:
     from desk.kb.errors import SeedError
+    from desk.organisation.loader import (
+        load_organisation_seeds,
+        read_organisation_seeds,
+    )
     from desk.seeds import load_seeds_from_dir
 
+    if args.seeds_dir:
+        settings = replace(settings, seeds_dir=args.seeds_dir)
     try:
-        counts = asyncio.run(load_seeds_from_dir(settings))
+        # The organisation file is validated before anything is loaded.
+        organisation = read_organisation_seeds(settings.seeds_dir)
+        counts = asyncio.run(
+            load_seeds_from_dir(settings, discard_desk_edits=args.discard_desk_edits)
+        )
+        if organisation is not None:
+            counts |= asyncio.run(load_organisation_seeds(settings, organisation))
     except SeedError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -46,20 +60,69 @@ def _load_seeds(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_seeds(settings: Settings, _args: argparse.Namespace) -> int:
+def _check_seeds(settings: Settings, args: argparse.Namespace) -> int:
     from desk.kb.errors import SeedError
     from desk.kb.seed_files import read_seed_dir
+    from desk.organisation.loader import read_organisation_seeds
 
+    seeds_dir = args.seeds_dir or settings.seeds_dir
     try:
-        seeds = read_seed_dir(settings.seeds_dir)
+        seeds = read_seed_dir(seeds_dir)
+        organisation = read_organisation_seeds(seeds_dir)
     except SeedError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(
-        f"{settings.seeds_dir}: {len(seeds.entries)} entries, "
+        f"{seeds_dir}: {len(seeds.entries)} entries, "
         f"{len(seeds.notices)} notices, {len(seeds.guides)} guides are valid"
     )
+    if organisation is not None:
+        print(
+            f"{seeds_dir}: {len(organisation.agencies)} agencies, "
+            f"{len(organisation.departments)} departments, "
+            f"{len(organisation.agents)} agents, "
+            f"{len(organisation.enterprises)} enterprises are valid"
+        )
     return 0
+
+
+def _lint_kb(settings: Settings, args: argparse.Namespace) -> int:
+    from desk.kb.lint import lint_seed_dir, summarize
+
+    seeds_dir = args.seeds_dir or settings.seeds_dir
+    findings = lint_seed_dir(seeds_dir)
+    for finding in findings:
+        print(finding)
+    print(f"{seeds_dir}: {summarize(findings)}")
+    return 1 if any(finding.severity == "error" for finding in findings) else 0
+
+
+def _export_kb(settings: Settings, args: argparse.Namespace) -> int:
+    from desk.kb.errors import SeedError
+    from desk.seeds import export_to_dir
+
+    try:
+        summary = asyncio.run(export_to_dir(settings, args.target_dir))
+    except SeedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{args.target_dir}: wrote {summary.entries} entries, {summary.notices} "
+        f"notices and {summary.guides} guides in {len(summary.files)} files"
+    )
+    return 0
+
+
+def _set_password(settings: Settings, args: argparse.Namespace) -> int:
+    from desk.organisation.password_commands import set_password_command
+
+    return set_password_command(settings, args.username)
+
+
+def _demo_passwords(settings: Settings, args: argparse.Namespace) -> int:
+    from desk.organisation.password_commands import demo_passwords_command
+
+    return demo_passwords_command(settings, args.output)
 
 
 def _list_tickets(settings: Settings, args: argparse.Namespace) -> int:
@@ -79,19 +142,74 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "migrate", help="apply database migrations up to the newest"
     ).set_defaults(handler=_migrate)
-    commands.add_parser(
+    load_seeds = commands.add_parser(
         "load-seeds",
         help="load knowledge base, notices and guides from seeds/ (idempotent)",
-    ).set_defaults(handler=_load_seeds)
-    commands.add_parser(
+    )
+    _add_seeds_dir_argument(load_seeds)
+    load_seeds.add_argument(
+        "--discard-desk-edits",
+        action="store_true",
+        help="replace entries edited through the desk API with the files' "
+        "version, and delete entries that only the desk has",
+    )
+    load_seeds.set_defaults(handler=_load_seeds)
+    check_seeds = commands.add_parser(
         "check-seeds", help="validate the seed files without touching the database"
-    ).set_defaults(handler=_check_seeds)
+    )
+    _add_seeds_dir_argument(check_seeds)
+    check_seeds.set_defaults(handler=_check_seeds)
+    lint_kb = commands.add_parser(
+        "lint-kb",
+        help="check-seeds plus near-duplicate questions, phrasings that retrieve "
+        "another entry and long answers; exits 1 on errors",
+    )
+    _add_seeds_dir_argument(lint_kb)
+    lint_kb.set_defaults(handler=_lint_kb)
+    export_kb = commands.add_parser(
+        "export-kb",
+        help="write entries, notices and guides from the database as seed files",
+    )
+    export_kb.add_argument(
+        "target_dir",
+        type=Path,
+        help="directory to write kb/<category>.yml, notices.yml and guides.yml to",
+    )
+    export_kb.set_defaults(handler=_export_kb)
+    set_password = commands.add_parser(
+        "set-password",
+        help="set an agent's password, read from standard input or prompted twice",
+    )
+    set_password.add_argument("username", help="agent username from organisation.yml")
+    set_password.set_defaults(handler=_set_password)
+    demo_passwords = commands.add_parser(
+        "demo-passwords",
+        help="give every agent without a password a random one and list them "
+        "in a file readable by its owner only",
+    )
+    demo_passwords.add_argument(
+        "--output",
+        type=Path,
+        default=ROOT / "var" / "agent-passwords.txt",
+        help="file of 'username password' lines (default: var/agent-passwords.txt "
+        "in the repository)",
+    )
+    demo_passwords.set_defaults(handler=_demo_passwords)
     tickets = commands.add_parser("tickets", help="list open handoff tickets")
     tickets.add_argument(
         "--all", action="store_true", help="include closed tickets as well"
     )
     tickets.set_defaults(handler=_list_tickets)
     return parser
+
+
+def _add_seeds_dir_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "seeds_dir",
+        nargs="?",
+        type=Path,
+        help="seeds directory to read (default: DESK_SEEDS_DIR, else seeds/)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

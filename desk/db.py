@@ -41,9 +41,14 @@ def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-unt
     cursor.close()
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Return a session factory whose objects stay usable after commit."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_sessionmaker(
+    engine: AsyncEngine, info: dict[str, object] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Return a session factory whose objects stay usable after commit.
+
+    Each session starts with a copy of ``info``, such as the desk's event hub.
+    """
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 def sync_url(database_url: str) -> str:

@@ -87,6 +87,8 @@ class ServiceStack:
     # LOG_LEVEL of the Rasa and action servers; DEBUG makes them log message
     # text, which the e2e tests use to check the masking of personal data.
     log_level: str = "INFO"
+    # More environment variables for every service, such as DESK_SEEDS_DIR.
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _logs: dict[str, IO[bytes]] = field(default_factory=dict)
 
@@ -132,6 +134,9 @@ class ServiceStack:
             DATABASE_URL=self.database_url,
             DESK_PORT=str(self.desk_port),
             RASA_URL=self.rasa_url,
+            # The desk sends tracker events to Rasa's HTTP API when staff
+            # close a ticket, and that API checks this token.
+            RASA_AUTH_TOKEN=self.rasa_auth_token,
             ACTION_SERVER_URL=self.actions_url,
             DESK_URL=self.desk_url,
             DESK_SERVICE_TOKEN=self.service_token,
@@ -139,7 +144,12 @@ class ServiceStack:
             PYTHONUNBUFFERED="1",
             LOG_LEVEL=self.log_level,
             FLOWS_DIR=str(self.flows_dir),
+            # Every test request comes from 127.0.0.1, so the per-address
+            # limits of the citizen endpoints would soon refuse the tests.
+            DESK_REQUESTS_PER_MINUTE="100000",
+            DESK_CONVERSATIONS_PER_MINUTE="100000",
         )
+        env.update(self.extra_env)
         return env
 
     def _spawn(self, name: str, command: list[str]) -> None:
@@ -164,6 +174,23 @@ class ServiceStack:
                 check=True,
                 capture_output=True,
             )
+
+    def run_desk_command(self, *arguments: str, input_text: str = "") -> str:
+        """Run the `desk` command line on the stack's database; return stdout.
+
+        Raises:
+            subprocess.CalledProcessError: the command exited with an error.
+        """
+        completed = subprocess.run(
+            [str(DESK_BIN), *arguments],
+            cwd=ROOT,
+            env=self._environment(),
+            input=input_text,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return completed.stdout
 
     def start_desk(self) -> None:
         """Start the desk and wait until its health route responds."""
@@ -231,6 +258,11 @@ class ServiceStack:
         self.prepare_desk_database()
         self.start_actions()
         self.start_rasa()
+        self.start_desk()
+
+    def restart_desk(self) -> None:
+        """Stop the desk and start it again on the same port and database."""
+        self.stop("desk")
         self.start_desk()
 
     def stop(self, name: str) -> None:

@@ -1,4 +1,4 @@
-"""Masking of ID-card and mobile numbers before text reaches a log.
+"""Masking of ID-card, mobile and landline numbers before text reaches a log.
 
 Only the standard library is imported here, so the action server and Rasa's
 logging configuration use this module too.
@@ -20,6 +20,9 @@ ID_CARD_PATTERN = re.compile(_START + r"(\d{17}[\dXx]|\d{15})(?![\dXx])")
 MOBILE_PATTERN = re.compile(
     _START + r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"
 )
+# Landline numbers with their area code, such as 0538-8221234 or (0538)8221234,
+# which citizens leave as contact numbers.
+LANDLINE_PATTERN = re.compile(_START + r"\(?0\d{2,3}\)?[- ]?\d{7,8}(?!\d)")
 
 
 def _mask(match: re.Match[str]) -> str:
@@ -32,6 +35,7 @@ def mask_personal_data(text: str) -> str:
     normalized = unicodedata.normalize("NFKC", text)
     masked = ID_CARD_PATTERN.sub(_mask, normalized)
     masked = MOBILE_PATTERN.sub(_mask, masked)
+    masked = LANDLINE_PATTERN.sub(_mask, masked)
     return text if masked == normalized else masked
 
 
@@ -61,3 +65,14 @@ def install_log_masking() -> None:
 
     create_masked_record.masks_personal_data = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(create_masked_record)
+
+
+def mask_phone(phone: str) -> str:
+    """Return a phone number of any format with all but its first 3 and last 2
+    digits starred, for logs."""
+    digits = [index for index, character in enumerate(phone) if character.isdigit()]
+    keep = set(digits[:3] + digits[-2:])
+    return "".join(
+        character if not character.isdigit() or index in keep else "*"
+        for index, character in enumerate(phone)
+    )

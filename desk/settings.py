@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Longest message text the desk accepts, in characters. Longer text is rejected
 # with HTTP 413 so the citizen can shorten it; nothing is stored.
 MAX_MESSAGE_CHARS = 2000
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 
 def _default_database_url() -> str:
@@ -29,12 +33,33 @@ class Settings:
     # Seconds the desk waits for Rasa before it apologises and offers a human.
     rasa_timeout: float = 2.5
     seeds_dir: Path = ROOT / "seeds"
+    # Load changed seed files into the database while serving (desk.kb.watcher).
+    watch_seeds: bool = False
+    # Seconds between two checks of the seed files when watch_seeds is on.
+    watch_interval: float = 2.0
     # Shared secret the action server sends in the X-Service-Token header.
     service_token: str = ""
+    # Token of Rasa's HTTP API, for the tracker event sent when a ticket closes.
+    rasa_auth_token: str = ""
+    # An agent session ends after this many seconds without a request.
+    session_idle_seconds: int = 8 * 3600
+    # Seconds after an agent's last console WebSocket closes before the agent
+    # counts as offline; a reload of the console reconnects well within them.
+    presence_grace_seconds: float = 60.0
+    # Send the session cookie with the Secure flag; turn on behind HTTPS.
+    cookie_secure: bool = False
+    # Rate limits of the citizen endpoints, per minute.
+    messages_per_minute: int = 30
+    requests_per_minute: int = 120
+    conversations_per_minute: int = 10
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Build settings from DESK_* variables, DATABASE_URL and RASA_URL."""
+        """Build settings from DESK_* variables, DATABASE_URL and RASA_URL.
+
+        Raises:
+            ValueError: a variable has a value of the wrong type.
+        """
         env = os.environ
         defaults = cls()
         return cls(
@@ -47,5 +72,47 @@ class Settings:
             ).rstrip("/"),
             rasa_timeout=float(env.get("DESK_RASA_TIMEOUT", defaults.rasa_timeout)),
             seeds_dir=Path(env.get("DESK_SEEDS_DIR", defaults.seeds_dir)),
+            watch_seeds=_flag(env, "DESK_WATCH_SEEDS", defaults.watch_seeds),
+            watch_interval=float(
+                env.get("DESK_WATCH_INTERVAL", defaults.watch_interval)
+            ),
             service_token=env.get("DESK_SERVICE_TOKEN", ""),
+            rasa_auth_token=env.get("RASA_AUTH_TOKEN", ""),
+            session_idle_seconds=int(
+                env.get("DESK_SESSION_IDLE_SECONDS", defaults.session_idle_seconds)
+            ),
+            presence_grace_seconds=float(
+                env.get("DESK_PRESENCE_GRACE_SECONDS", defaults.presence_grace_seconds)
+            ),
+            cookie_secure=_flag(env, "DESK_COOKIE_SECURE", defaults.cookie_secure),
+            messages_per_minute=int(
+                env.get("DESK_MESSAGES_PER_MINUTE", defaults.messages_per_minute)
+            ),
+            requests_per_minute=int(
+                env.get("DESK_REQUESTS_PER_MINUTE", defaults.requests_per_minute)
+            ),
+            conversations_per_minute=int(
+                env.get(
+                    "DESK_CONVERSATIONS_PER_MINUTE", defaults.conversations_per_minute
+                )
+            ),
         )
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """Return the boolean environment variable ``name``.
+
+    Raises:
+        ValueError: the value is not one of 1, 0, true, false, yes, no, on, off.
+    """
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ValueError(
+        f"{name}={value!r} is not a boolean; use 1 or 0 (true/false, yes/no, "
+        "on/off also work)"
+    )

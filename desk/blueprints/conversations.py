@@ -13,6 +13,7 @@ from desk.services.conversations import (
     list_messages,
     message_to_dict,
 )
+from desk.services.department_start import find_department, start_with_department
 from desk.services.dialogue import handle_citizen_input
 from desk.services.locks import KeyedLocks
 from desk.services.request_body import (
@@ -66,12 +67,25 @@ def after_id_argument(request: Request) -> int:
 async def post_conversation(request: Request) -> HTTPResponse:
     """Create a conversation and return its id and bearer token."""
     options = parse_conversation_options(request.body)
+    session = request.ctx.session
+    department = None
+    if options.department is not None:
+        department = await find_department(
+            session=session, department_id=options.department, agency=options.agency
+        )
     conversation, token = await create_conversation(
-        session=request.ctx.session,
-        agency=options.agency,
+        session=session,
+        agency=department.agency_id if department else options.agency,
         enterprise=options.enterprise,
         channel=options.channel,
     )
+    if department is not None:
+        await start_with_department(
+            session=session,
+            conversation=conversation,
+            department=department,
+            idle_seconds=request.app.ctx.settings.session_idle_seconds,
+        )
     body = {
         "conversation_id": conversation.id,
         "token": token,

@@ -10,7 +10,7 @@ from sanic.response import HTTPResponse, json
 from desk.errors import DeskError, NotFound
 from desk.models.conversation import TICKET_STATES, Conversation
 from desk.services.request_body import parse_handoff_request
-from desk.services.tickets import list_tickets, open_ticket, ticket_to_dict
+from desk.services.tickets import list_tickets, open_routed_ticket, ticket_to_dict
 
 bp = Blueprint("handoffs")
 
@@ -80,20 +80,25 @@ async def post_handoff(request: Request) -> HTTPResponse:
     if conversation is None:
         raise NotFound(f"Conversation {handoff.conversation_id!r} not found.")
 
-    ticket, created = await open_ticket(
+    opened = await open_routed_ticket(
         session=session,
         conversation=conversation,
         reason=handoff.reason,
         topic=handoff.topic,
         context=handoff.context,
+        idle_seconds=request.app.ctx.settings.session_idle_seconds,
     )
+    ticket = opened.ticket
+    next_open = opened.route.next_open if opened.route else None
     body = {
         "ticket_id": ticket.id,
         "state": ticket.state,
         "conversation_id": conversation.id,
-        "created": created,
+        "created": opened.created,
+        "queue": ticket.queue,
+        "next_open": next_open.isoformat() if next_open else None,
     }
-    return json(body, status=201 if created else 200)
+    return json(body, status=201 if opened.created else 200)
 
 
 @bp.get("/api/handoffs")

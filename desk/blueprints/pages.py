@@ -1,4 +1,4 @@
-"""The chat page, its static files and the OpenAPI document."""
+"""Pages (chat, portal, agent console), the widget script and the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -22,6 +22,25 @@ PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
+# Other sites embed the widget, so its script may be loaded cross-origin;
+# "no-cache" makes browsers revalidate, so a new version reaches them at once.
+WIDGET_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Resource-Policy": "cross-origin",
+    "Cache-Control": "no-cache",
+}
+
+# The agent console is never framed, so no other page can overlay its buttons,
+# and it is not cached because it shows personal data after login.
+CONSOLE_HEADERS = {
+    **PAGE_HEADERS,
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' https: data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "Cache-Control": "no-store",
+}
+
 bp = Blueprint("pages")
 bp.static("/static", STATIC_DIR, name="static")
 
@@ -33,6 +52,39 @@ async def get_chat_page(request: Request) -> HTTPResponse:
         STATIC_DIR / "chat.html",
         mime_type="text/html; charset=utf-8",
         headers=PAGE_HEADERS,
+    )
+
+
+@bp.get("/portal")
+async def get_portal_page(request: Request) -> HTTPResponse:
+    """Return the citizen portal: notices, common questions, guides and the widget."""
+    return await file(
+        STATIC_DIR / "portal.html",
+        mime_type="text/html; charset=utf-8",
+        headers=PAGE_HEADERS,
+    )
+
+
+@bp.get("/widget.js")
+async def get_widget_script(request: Request) -> HTTPResponse:
+    """Return the embeddable chat widget, which other sites load by URL.
+
+    The widget finds the desk's API and stylesheet next to this URL.
+    """
+    return await file(
+        STATIC_DIR / "widget.js",
+        mime_type="text/javascript; charset=utf-8",
+        headers=WIDGET_HEADERS,
+    )
+
+
+@bp.get("/console")
+async def get_console_page(request: Request) -> HTTPResponse:
+    """Return the agent console: login, queues, tickets and replies."""
+    return await file(
+        STATIC_DIR / "console.html",
+        mime_type="text/html; charset=utf-8",
+        headers=CONSOLE_HEADERS,
     )
 
 

@@ -36,9 +36,16 @@ TICKET_STATES = (
     TICKET_LEFT_MESSAGE,
 )
 # States in which staff own the conversation and the desk stops forwarding to
-# Rasa. A ticket where the citizen left a message waits for a call-back
-# instead, so the bot answers again.
-OPEN_TICKET_STATES = (TICKET_QUEUED, TICKET_ASSIGNED, TICKET_TRANSFERRED)
+# Rasa. A ticket in "left_message" waits for staff outside business hours or
+# while nobody is online; the citizen's further messages are kept for them.
+OPEN_TICKET_STATES = (
+    TICKET_QUEUED,
+    TICKET_ASSIGNED,
+    TICKET_TRANSFERRED,
+    TICKET_LEFT_MESSAGE,
+)
+# Open states in which a ticket waits in a queue for an agent to accept it.
+WAITING_TICKET_STATES = (TICKET_QUEUED, TICKET_TRANSFERRED, TICKET_LEFT_MESSAGE)
 
 # Column lengths, also checked by the API so that PostgreSQL never truncates.
 AGENCY_MAX_CHARS = 64
@@ -117,6 +124,9 @@ class Message(Base):
     buttons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     image: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Username and display name of the agent who wrote an agent message.
+    agent_username: Mapped[str | None] = mapped_column(String(64))
+    agent_name: Mapped[str | None] = mapped_column(String(128))
 
 
 class HandoffTicket(Base):
@@ -126,6 +136,8 @@ class HandoffTicket(Base):
     __table_args__ = (
         Index("ix_handoff_tickets_conversation_id_state", "conversation_id", "state"),
         Index("ix_handoff_tickets_state", "state"),
+        Index("ix_handoff_tickets_queue_state", "queue", "state"),
+        Index("ix_handoff_tickets_assigned_to_state", "assigned_to", "state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -140,3 +152,15 @@ class HandoffTicket(Base):
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Agency that handles the ticket; None when no organisation is loaded.
+    agency: Mapped[str | None] = mapped_column(String(AGENCY_MAX_CHARS))
+    # "window:<agency>", "department:<department id>" or "personal:<username>".
+    queue: Mapped[str | None] = mapped_column(String(96))
+    # When the ticket entered its current queue; waiting time counts from here.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Username of the agent who accepted the ticket; a plain string, not a
+    # foreign key, so that tickets outlive agents removed from the seeds.
+    assigned_to: Mapped[str | None] = mapped_column(String(64))
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolution: Mapped[str | None] = mapped_column(Text)
+    closed_by: Mapped[str | None] = mapped_column(String(64))

@@ -2,7 +2,9 @@
 
 The YAML seeds are the source of truth: ``desk load-seeds`` inserts, updates
 and deletes rows to match them, and ``content_hash`` lets it skip rows whose
-seed did not change.
+seed did not change. Entries edited through the desk API are the exception:
+loading keeps them until the seed files contain the same content (after
+``desk export-kb``) or ``desk load-seeds --discard-desk-edits`` runs.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ class KnowledgeEntry(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
+    )
+    # Time of the last edit through PUT /api/kb/entries/<id> that the seed
+    # files do not contain yet; None for rows that match the seed files.
+    edited_in_desk_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), default=None
     )
 
 

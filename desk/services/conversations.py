@@ -14,10 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from desk.errors import NotFound, Unauthorized
 from desk.models.base import utcnow
 from desk.models.conversation import (
+    OPEN_TICKET_STATES,
+    SENDER_AGENT,
     SENDER_CITIZEN,
+    STATUS_BOT,
     Conversation,
+    HandoffTicket,
     Message,
 )
+from desk.services import hub
 
 logger = logging.getLogger(__name__)
 
@@ -99,11 +104,25 @@ async def add_message(
     payload: str | None = None,
     buttons: list[dict[str, str]] | None = None,
     image: str | None = None,
+    agent_username: str | None = None,
+    agent_name: str | None = None,
 ) -> Message:
     """Add a message to the session and bump the conversation's ``updated_at``.
 
     The caller commits, so several messages can be stored in one transaction.
+    Once it commits, the message is pushed to the conversation's WebSockets
+    and, while a ticket is open, to the agent consoles.
+
+    The conversation's row is locked first (SELECT … FOR UPDATE on
+    PostgreSQL; SQLite has one writer at a time anyway), so the messages of a
+    conversation get their ids in the order in which they commit. A client
+    that resumes with ``?after=<last id>`` therefore misses none.
     """
+    await session.execute(
+        select(Conversation.id)
+        .where(Conversation.id == conversation.id)
+        .with_for_update()
+    )
     now = utcnow()
     message = Message(
         conversation_id=conversation.id,
@@ -113,10 +132,15 @@ async def add_message(
         buttons=buttons or None,
         image=image,
         created_at=now,
+        agent_username=agent_username,
+        agent_name=agent_name,
     )
     session.add(message)
     conversation.updated_at = now
     await session.flush()
+    await defer_message_push(
+        session=session, conversation=conversation, message=message
+    )
 
     logger.debug(
         "message.stored conversation=%s message=%s sender=%s",
@@ -125,6 +149,47 @@ async def add_message(
         sender,
     )
     return message
+
+
+async def defer_message_push(
+    *, session: AsyncSession, conversation: Conversation, message: Message
+) -> None:
+    """Queue the pushes of a stored message until the transaction commits.
+
+    Citizen WebSockets get a notice with the id and read the message from the
+    database; agent consoles get the MessageJSON of an open ticket's message.
+    """
+    hub.defer(
+        session,
+        hub.conversation_channel(conversation.id),
+        {"type": "message", "id": message.id},
+    )
+    if conversation.status == STATUS_BOT:
+        return
+    query = (
+        select(HandoffTicket.id, HandoffTicket.agency)
+        .where(
+            HandoffTicket.conversation_id == conversation.id,
+            HandoffTicket.state.in_(OPEN_TICKET_STATES),
+        )
+        .order_by(HandoffTicket.id.desc())
+        .limit(1)
+    )
+    ticket = (await session.execute(query)).first()
+    if ticket is None:
+        return
+    hub.defer(
+        session,
+        hub.AGENTS_CHANNEL,
+        {
+            "agencies": [ticket.agency],
+            "event": {
+                "type": "message",
+                "ticket_id": ticket.id,
+                "message": message_to_dict(message),
+            },
+        },
+    )
 
 
 async def list_messages(
@@ -198,8 +263,11 @@ async def read_status(*, session: AsyncSession, conversation_id: str) -> str:
 
 
 def message_to_dict(message: Message) -> dict[str, Any]:
-    """Return the transcript form of a message, with an ISO 8601 time."""
-    return {
+    """Return the transcript form of a message, with an ISO 8601 time.
+
+    Agent messages also carry "agent_name", the agent's display name.
+    """
+    result = {
         "id": message.id,
         "sender": message.sender,
         "text": message.text,
@@ -208,6 +276,9 @@ def message_to_dict(message: Message) -> dict[str, Any]:
         "image": message.image,
         "created_at": message.created_at.isoformat(),
     }
+    if message.sender == SENDER_AGENT:
+        result["agent_name"] = message.agent_name
+    return result
 
 
 def reply_to_dict(message: Message) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from desk.models.conversation import (
     STATUS_BOT,
     Conversation,
 )
-from desk.services import rasa
+from desk.services import hub, rasa
 from desk.services.conversations import (
     add_message,
     find_offered_button,
@@ -31,7 +31,7 @@ from desk.services.conversations import (
 )
 from desk.services.locks import KeyedLocks
 from desk.services.request_body import CitizenInput, is_blank
-from desk.services.tickets import open_ticket
+from desk.services.tickets import open_routed_ticket
 from desk.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ TEXT_ASSISTANT_UNAVAILABLE = (
     "抱歉，智能助手暂时无法回复。您可以稍后再试，或点下方的“转人工”按钮找工作人员。"
 )
 TEXT_HANDED_OFF = "已为您转接人工服务，工作人员会在这里回复您，请稍候。"
+BOT_TYPING = {"type": "typing", "sender": "bot", "typing": True}
+BOT_DONE_TYPING = {"type": "typing", "sender": "bot", "typing": False}
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,12 @@ async def ask_bot(
     rasa_message: str,
     payload: str | None,
 ) -> ChatResult:
-    """Forward a stored message to Rasa and store what comes back."""
+    """Forward a stored message to Rasa and store what comes back.
+
+    The citizen's WebSockets see the bot typing while Rasa works.
+    """
+    typing_channel = hub.conversation_channel(conversation.id)
+    hub.publish_now(session, typing_channel, BOT_TYPING)
     try:
         replies = await rasa.send_message(
             http=http,
@@ -208,12 +215,18 @@ async def ask_bot(
         if not replies:
             # Rasa returns an empty list when the action server is down.
             logger.warning("rasa.reply.empty conversation=%s", conversation.id)
+    finally:
+        hub.publish_now(session, typing_channel, BOT_DONE_TYPING)
 
     # A handoff action may have opened a ticket through the desk meanwhile.
     status = await read_status(session=session, conversation_id=conversation.id)
     if not replies:
         return await reply_without_bot(
-            session=session, conversation=conversation, payload=payload, status=status
+            session=session,
+            conversation=conversation,
+            payload=payload,
+            status=status,
+            idle_seconds=settings.session_idle_seconds,
         )
 
     stored = [
@@ -245,28 +258,34 @@ async def reply_without_bot(
     conversation: Conversation,
     payload: str | None,
     status: str,
+    idle_seconds: int,
 ) -> ChatResult:
     """Store and return the desk's own reply because Rasa returned none.
 
-    The request-human payload opens the ticket and gets a notice. If a ticket
-    was opened during the call to Rasa, staff take over and nothing is added.
-    Otherwise the desk apologises and offers the request-human button.
+    The request-human payload opens the ticket and gets a notice: that staff
+    will reply here, or, when the ticket waits as a left message, when they
+    will. If a ticket was opened during the call to Rasa, staff take over and
+    nothing is added. Otherwise the desk apologises and offers the
+    request-human button.
     """
     if payload == REQUEST_HUMAN_PAYLOAD:
-        ticket, _ = await open_ticket(
+        opened = await open_routed_ticket(
             session=session,
             conversation=conversation,
             reason=REASON_ASSISTANT_UNAVAILABLE,
             context={"opened_by": "desk"},
+            idle_seconds=idle_seconds,
         )
-        notice = await add_message(
-            session=session,
-            conversation=conversation,
-            sender=SENDER_SYSTEM,
-            text=TEXT_HANDED_OFF,
-        )
-        await session.commit()
-        return ChatResult(messages=[reply_to_dict(notice)], status=ticket.state)
+        notice = opened.notice
+        if notice is None:
+            notice = await add_message(
+                session=session,
+                conversation=conversation,
+                sender=SENDER_SYSTEM,
+                text=TEXT_HANDED_OFF,
+            )
+            await session.commit()
+        return ChatResult(messages=[reply_to_dict(notice)], status=opened.ticket.state)
 
     if status != STATUS_BOT:
         return ChatResult(messages=[], status=status)

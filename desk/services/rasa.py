@@ -127,3 +127,33 @@ async def is_reachable(*, http: httpx.AsyncClient, url: str, timeout: float) -> 
         logger.debug("rasa.probe.failed url=%s error=%r", url, error)
         return False
     return response.is_success
+
+
+async def append_tracker_events(
+    *,
+    http: httpx.AsyncClient,
+    rasa_url: str,
+    auth_token: str,
+    sender: str,
+    events: list[dict[str, Any]],
+    timeout: float,
+) -> None:
+    """Append events to a conversation's tracker through Rasa's HTTP API.
+
+    Raises:
+        RasaUnavailable: the connection failed, timed out, or Rasa responded
+            with a non-2xx status (401 when the token is wrong).
+    """
+    url = f"{rasa_url}/conversations/{sender}/tracker/events"
+    params = {"include_events": "NONE"}
+    if auth_token:
+        params["token"] = auth_token
+    try:
+        async with asyncio.timeout(timeout):
+            response = await http.post(url, params=params, json=events)
+    except TimeoutError as error:
+        raise RasaUnavailable(f"timed out after {timeout} s") from error
+    except httpx.HTTPError as error:
+        raise RasaUnavailable(f"request failed: {error!r}") from error
+    if not response.is_success:
+        raise RasaUnavailable(f"responded with HTTP {response.status_code}")

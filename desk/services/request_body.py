@@ -47,11 +47,15 @@ class CitizenInput:
 
 @dataclass(frozen=True)
 class ConversationOptions:
-    """Origin of a new conversation: agency, enterprise and channel."""
+    """Origin of a new conversation: agency, enterprise and channel.
+
+    ``department`` starts the conversation with a ticket in that department.
+    """
 
     agency: str | None
     enterprise: str | None
     channel: str
+    department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,8 @@ def parse_conversation_options(body: bytes) -> ConversationOptions:
             fields, "enterprise", max_chars=ENTERPRISE_MAX_CHARS
         ),
         channel=channel.strip() if channel and channel.strip() else DEFAULT_CHANNEL,
+        department=optional_string(fields, "department", max_chars=AGENCY_MAX_CHARS)
+        or None,
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import select, update
@@ -15,14 +17,23 @@ from desk.models.base import utcnow
 from desk.models.conversation import (
     OPEN_TICKET_STATES,
     SENDER_CITIZEN,
+    SENDER_SYSTEM,
     STATUS_BOT,
+    TICKET_CLOSED,
+    TICKET_LEFT_MESSAGE,
     TICKET_QUEUED,
     Conversation,
     HandoffTicket,
     Message,
 )
+from desk.models.organisation import Enterprise
+from desk.organisation.directory import Directory
 from desk.privacy import mask_personal_data
-from desk.services.conversations import recent_messages
+from desk.services import hub
+from desk.services.conversations import add_message, recent_messages
+from desk.services.presence import online_usernames
+from desk.services.routing import Route, choose_route, left_message_notice
+from desk.services.ticket_views import agent_ticket_json
 from desk.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -59,16 +70,61 @@ async def open_ticket(
     reason: str,
     topic: str | None = None,
     context: dict[str, Any] | None = None,
+    idle_seconds: int = Settings.session_idle_seconds,
 ) -> tuple[HandoffTicket, bool]:
-    """Queue a handoff ticket for the conversation and commit it.
+    """Open a routed handoff ticket for the conversation and commit it.
 
     Returns the ticket and True when it is new, or the already open ticket and
-    False. The conversation's status changes from "bot" to "queued" in a
-    conditional UPDATE, so of two concurrent calls only one creates a ticket.
+    False. See ``open_routed_ticket``.
     """
+    opened = await open_routed_ticket(
+        session=session,
+        conversation=conversation,
+        reason=reason,
+        topic=topic,
+        context=context,
+        idle_seconds=idle_seconds,
+    )
+    return opened.ticket, opened.created
+
+
+@dataclass(frozen=True)
+class OpenedTicket:
+    """Result of opening a ticket: the ticket and whether it is new.
+
+    ``notice`` is the system message with the time of the staff's reply, for
+    a ticket left as a message; ``route`` is None for an existing ticket.
+    """
+
+    ticket: HandoffTicket
+    created: bool
+    notice: Message | None = None
+    route: Route | None = None
+
+
+async def open_routed_ticket(
+    *,
+    session: AsyncSession,
+    conversation: Conversation,
+    reason: str,
+    topic: str | None = None,
+    context: dict[str, Any] | None = None,
+    department_id: str | None = None,
+    now: datetime | None = None,
+    idle_seconds: int = Settings.session_idle_seconds,
+) -> OpenedTicket:
+    """Route a new handoff ticket to a queue (desk.services.routing) and commit it.
+
+    The conversation's status changes from "bot" in a conditional UPDATE, so
+    of two concurrent calls only one creates a ticket. The other returns the
+    open one. A ticket that routing leaves as "left_message" gets a system
+    message saying when staff will reply. ``department_id`` starts the ticket
+    in that department's queue, for enterprise HR staff who chose it.
+    """
+    now = now or utcnow()
     existing = await find_open_ticket(session=session, conversation_id=conversation.id)
     if existing is not None:
-        return existing, False
+        return OpenedTicket(ticket=existing, created=False)
 
     claim = cast(
         "CursorResult[Any]",
@@ -77,7 +133,7 @@ async def open_ticket(
             .where(
                 Conversation.id == conversation.id, Conversation.status == STATUS_BOT
             )
-            .values(status=TICKET_QUEUED, updated_at=utcnow())
+            .values(status=TICKET_QUEUED, updated_at=now)
         ),
     )
     if claim.rowcount == 0:
@@ -88,31 +144,124 @@ async def open_ticket(
             # Nothing changed; commit only ends the transaction. A rollback
             # would expire the loaded conversation, which async code cannot reload.
             await session.commit()
-            return existing, False
+            return OpenedTicket(ticket=existing, created=False)
         # The status names a ticket state although no ticket is open, so the
-        # conversation would never reach staff. Queue it anyway.
-        conversation.status = TICKET_QUEUED
+        # conversation would never reach staff. Open a ticket all the same.
 
+    route = await route_for(
+        session=session,
+        conversation=conversation,
+        topic=topic,
+        department_id=department_id,
+        now=now,
+        idle_seconds=idle_seconds,
+    )
+    conversation.status = route.state
     ticket = HandoffTicket(
         conversation_id=conversation.id,
-        state=TICKET_QUEUED,
+        state=route.state,
         topic=topic,
         reason=reason,
         context=await build_context(
             session=session, conversation_id=conversation.id, context=context
         ),
+        created_at=now,
+        agency=route.agency,
+        queue=route.queue,
+        queued_at=now,
     )
     session.add(ticket)
+    await session.flush()
+    notice = None
+    if route.state == TICKET_LEFT_MESSAGE:
+        notice = await add_message(
+            session=session,
+            conversation=conversation,
+            sender=SENDER_SYSTEM,
+            text=left_message_notice(route),
+        )
+    await defer_ticket_pushes(session=session, ticket=ticket, now=now)
     await session.commit()
 
     logger.info(
-        "handoff.ticket.created ticket=%s conversation=%s topic=%s reason=%s",
+        "handoff.ticket.created ticket=%s conversation=%s topic=%s reason=%s "
+        "state=%s queue=%s why=%s",
         ticket.id,
         conversation.id,
         topic,
         reason,
+        ticket.state,
+        ticket.queue,
+        route.why,
     )
-    return ticket, True
+    return OpenedTicket(ticket=ticket, created=True, notice=notice, route=route)
+
+
+async def route_for(
+    *,
+    session: AsyncSession,
+    conversation: Conversation,
+    topic: str | None,
+    department_id: str | None,
+    now: datetime,
+    idle_seconds: int,
+) -> Route:
+    """Load the organisation and who is online, then choose the ticket's route."""
+    directory = await Directory.load(session)
+    enterprise = None
+    if conversation.enterprise:
+        enterprise = await session.get(Enterprise, conversation.enterprise)
+    online = await online_usernames(session=session, now=now, idle_seconds=idle_seconds)
+    return choose_route(
+        directory=directory,
+        online=online,
+        agency_id=conversation.agency,
+        enterprise=enterprise,
+        topic=topic,
+        now=now,
+        department_id=department_id,
+    )
+
+
+async def defer_ticket_pushes(
+    *,
+    session: AsyncSession,
+    ticket: HandoffTicket,
+    now: datetime,
+    agent_name: str | None = None,
+    previous_agency: str | None = None,
+) -> None:
+    """Queue the pushes of a changed ticket until the transaction commits.
+
+    The citizen gets the conversation's new status, the consoles the TicketJSON.
+    Consoles of ``previous_agency`` get it too, when a transfer moved the
+    ticket to another agency.
+    """
+    directory = await Directory.load(session)
+    hub.defer(
+        session,
+        hub.conversation_channel(ticket.conversation_id),
+        {
+            "type": "status",
+            "status": STATUS_BOT if ticket.state == TICKET_CLOSED else ticket.state,
+            "agent_name": agent_name,
+            "ticket_id": ticket.id,
+            "ticket_state": ticket.state,
+        },
+    )
+    hub.defer(
+        session,
+        hub.AGENTS_CHANNEL,
+        {
+            "agencies": [ticket.agency, previous_agency],
+            "event": {
+                "type": "ticket",
+                "ticket": await agent_ticket_json(
+                    session=session, ticket=ticket, directory=directory, now=now
+                ),
+            },
+        },
+    )
 
 
 async def build_context(

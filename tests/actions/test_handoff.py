@@ -8,8 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import (
     REASON_OFFER_ACCEPTED,
     REASON_REQUESTED,
-    TEXT_HANDED_OFF,
     TEXT_HANDOFF_FAILED,
+    TEXT_LEFT_MESSAGE,
     ActionStartHandoff,
 )
 from desk.devstack import ServiceStack, http_json
@@ -22,10 +22,12 @@ def new_conversation(desk: ServiceStack) -> str:
     return str(body["conversation_id"])
 
 
-def queued_tickets(desk: ServiceStack, conversation_id: str) -> list[dict]:
+def waiting_tickets(desk: ServiceStack, conversation_id: str) -> list[dict]:
+    # Nobody is logged in to the test desk, so a new ticket waits as a left
+    # message for staff who come online later.
     status, body = http_json(
         "GET",
-        desk.desk_url + "/api/handoffs?state=queued",
+        desk.desk_url + "/api/handoffs?state=left_message",
         headers={"X-Service-Token": desk.service_token},
     )
     assert status == 200, body
@@ -51,8 +53,8 @@ async def test_handoff_creates_ticket_with_reason(
 
     await ActionStartHandoff().run(dispatcher, tracker, {})
 
-    assert dispatcher.messages[0]["text"] == TEXT_HANDED_OFF
-    tickets = queued_tickets(desk, conversation_id)
+    assert dispatcher.messages[0]["text"] == TEXT_LEFT_MESSAGE
+    tickets = waiting_tickets(desk, conversation_id)
     assert len(tickets) == 1
     assert tickets[0]["reason"] == reason
     assert tickets[0]["topic"] == "pension_benefits"
@@ -65,7 +67,7 @@ async def test_handoff_twice_keeps_one_ticket(desk: ServiceStack) -> None:
     await ActionStartHandoff().run(CollectingDispatcher(), tracker, {})
     await ActionStartHandoff().run(CollectingDispatcher(), tracker, {})
 
-    assert len(queued_tickets(desk, conversation_id)) == 1
+    assert len(waiting_tickets(desk, conversation_id)) == 1
 
 
 @pytest.mark.usefixtures("desk_down")

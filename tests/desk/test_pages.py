@@ -81,3 +81,25 @@ async def test_static_path_outside_folder_is_404(client):
     _, response = await client.get("/static/..%2F..%2Fsettings.py")
 
     assert response.status == 404
+
+
+async def test_portal_page_is_served(client):
+    _, response = await client.get("/portal")
+
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert '<script src="/static/portal.js"' in response.text
+    assert '<script src="/widget.js" data-agency="taian_city"' in response.text
+
+
+async def test_widget_script_is_served_for_embedding(client):
+    _, script = await client.get("/widget.js")
+    _, style = await client.get("/static/widget.css")
+
+    assert script.status == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert script.headers["cross-origin-resource-policy"] == "cross-origin"
+    assert "attachShadow" in script.text
+    assert "innerHTML" not in script.text
+    assert style.status == 200

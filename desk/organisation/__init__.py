@@ -1,0 +1,1 @@
+"""The organisation: agencies, departments, agents and enterprises."""
