@@ -24,6 +24,14 @@ from actions.knowledge import answer_from_search
 
 logger = logging.getLogger(__name__)
 
+# Knowledge-base category of each flow, which routes its handoff tickets to
+# the department of that topic.
+FLOW_TOPICS = {
+    "family_account_sharing": "family_account_sharing",
+    "pension_transfer": "insurance_transfer",
+    "retirement_application": "retirement_approval",
+}
+
 TEXT_FLOW_FAILED = (
     "抱歉，办事引导暂时无法使用。您可以直接提问，或说“转人工”由工作人员帮您。"
 )
@@ -78,6 +86,7 @@ class ActionRunFlow(Action):
                 tracker,
                 reason=REASON_REQUESTED,
                 context={"flow": result.handoff},
+                topic=FLOW_TOPICS.get(result.handoff.get("flow", "")),
             )
         for reply in result.replies:
             dispatcher.utter_message(

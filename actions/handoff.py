@@ -27,8 +27,8 @@ TEXT_HANDED_OFF = (
 )
 # The desk has just said when staff will reply; this asks for the details.
 TEXT_LEFT_MESSAGE = (
-    "现在没有工作人员在线，您的问题已经记下。请在这个对话里留下您的问题和联系方式，"
-    "工作人员上班后会在这里回复您。"
+    "工作人员暂时无法接入，您的问题已经记下。请在这个对话里留下您的问题和联系方式，"
+    "工作人员会在这里回复您。"
 )
 TEXT_HANDOFF_FAILED = (
     "抱歉，转接人工暂时没有成功。请稍后再说一次“转人工”，或拨打12333人社服务热线咨询。"
@@ -58,9 +58,14 @@ async def hand_off(
     *,
     reason: str,
     context: dict[str, Any],
+    topic: str | None = None,
 ) -> list[EventType]:
-    """Create the conversation's handoff ticket and tell the citizen."""
-    topic = tracker.get_slot("topic")
+    """Create the conversation's handoff ticket and tell the citizen.
+
+    ``topic`` is the knowledge-base category that routes the ticket; the
+    last consultation topic of the conversation when it is None.
+    """
+    topic = topic or tracker.get_slot("topic")
     try:
         ticket = await DeskClient().create_handoff(
             conversation_id=tracker.sender_id,

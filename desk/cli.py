@@ -217,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    # httpx logs every request URL at INFO, and Rasa's API token travels in
+    # the query string.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     return int(args.handler(Settings.from_env(), args))
 

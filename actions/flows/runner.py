@@ -152,6 +152,12 @@ def _restore(session: Session) -> bool:
     return False
 
 
+# Words that mark a typed reply as a correction of an earlier answer.
+CORRECTION_MARKERS = (
+    "错", "不对", "改", "应该", "其实", "换成", "重新", "不是", "先", "还是",
+)  # fmt: skip
+
+
 class _TurnHandler:
     """Interprets one turn against the question the active frame waits on."""
 
@@ -203,12 +209,14 @@ class _TurnHandler:
             return
         if free and not question and self.correct_from_text():
             return
-        if topic:
+        if topic or (question and other is None and not self.correct_from_text()):
+            # A question that answers nothing here goes to the knowledge base,
+            # even when NLU is unsure of its topic.
             self.session.digression = turn.text
             self.session.ask(step, self.config.texts["resume_prefix"])
         elif other is not None:
             self.session.start_flow(other)
-        elif not (free and question and self.correct_from_text()):
+        elif not question:
             self.invalid()
 
     def restarts_running_flow(self) -> bool:
@@ -364,6 +372,7 @@ class _TurnHandler:
     def correct_from_text(self) -> bool:
         """Treat text that answers exactly one earlier question as a correction."""
         current = self.session.slot_values()
+        announced = any(marker in self.turn.text for marker in CORRECTION_MARKERS)
         candidates: dict[str, Any] = {}
         whole: dict[str, Any] = {}
         for _index, _position, step in self.answered_steps():
@@ -376,9 +385,13 @@ class _TurnHandler:
             ):
                 whole.setdefault(step.slot, value)
         # A reply that is exactly one button's title wins over words that
-        # merely occur in it, such as 居民医保 inside 给家人交居民医保.
-        if len(candidates) > 1 and len(whole) == 1:
+        # merely occur in it, such as 居民医保 inside 给家人交居民医保. Without
+        # such a title, only a reply with a correction word changes an
+        # earlier answer: "我爸，他是居民医保" describes the relative.
+        if whole and (len(candidates) > 1 or not announced):
             candidates = whole
+        elif not announced:
+            return False
         if len(candidates) != 1:
             return False
         slot, value = next(iter(candidates.items()))

@@ -150,3 +150,11 @@ def test_other_city_gets_note_before_answer(citizen: Citizen) -> None:
     texts = [m.get("text") or "" for m in reply["messages"]]
     assert texts[0].startswith("您问到的是深圳的情况")
     assert len(texts) >= 2
+
+
+@pytest.mark.parametrize("text", ["1", "1966/08/15", "2015年1月"])
+def test_bare_number_or_date_gets_no_goodbye(citizen: Citizen, text: str) -> None:
+    reply = citizen.say(text)
+
+    joined = " ".join(message.get("text") or "" for message in reply["messages"])
+    assert "再见" not in joined

@@ -85,6 +85,7 @@ def test_handoff_mid_flow_puts_flow_on_ticket(
     assert status == 200
     ticket = next(t for t in tickets if t["conversation_id"] == citizen.conversation_id)
     assert ticket["context"]["flow"]["flow"] == "family_account_sharing"
+    assert ticket["topic"] == "family_account_sharing"
     assert ticket["context"]["flow"]["slots"]["has_employee_insurance"] is True
 
 

@@ -235,11 +235,23 @@ def test_digression_answers_then_asks_again(chat: Conversation) -> None:
     assert chat.step == "ask_birthday"
 
 
-def test_unsure_question_is_not_a_digression(chat: Conversation) -> None:
+def test_unsure_question_is_still_a_digression(chat: Conversation) -> None:
+    # A reply with question words that answers nothing here goes to the
+    # knowledge base even when NLU is unsure of its topic.
     chat.press("个人")
     chat.say("张三")
 
     result = chat.say("灵活就业怎么交养老保险", "ask_contribution_payment", 0.6)
+
+    assert result.digression == "灵活就业怎么交养老保险"
+    assert chat.texts == ["继续刚才的步骤：生日？"]
+
+
+def test_unreadable_short_reply_is_invalid(chat: Conversation) -> None:
+    chat.press("个人")
+    chat.say("张三")
+
+    result = chat.say("不太清楚", None, 0.3)
 
     assert result.digression is None
     assert chat.texts[0].startswith("抱歉，没能识别您的回答")

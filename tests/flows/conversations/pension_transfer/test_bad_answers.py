@@ -43,3 +43,14 @@ def test_age_with_a_confident_topic_is_an_answer(chat: Conversation) -> None:
     assert result.digression is None
     assert chat.slots["age"] == 45.0
     assert chat.last_text == "您要转入的新参保地，是您的户籍所在地吗？"
+
+
+def test_sex_in_everyday_words(chat: Conversation) -> None:
+    # Citizen crosses provinces and types "我是男的" for the sex.
+    chat.start("转移养老保险", "start_pension_transfer_guide")
+    chat.press("跨省转移")
+
+    chat.say("我是男的")
+
+    assert chat.slots["sex"] == "male"
+    assert chat.step == "ask_age"
