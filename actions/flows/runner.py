@@ -209,15 +209,21 @@ class _TurnHandler:
             return
         if free and not question and self.correct_from_text():
             return
-        if topic or (question and other is None and not self.correct_from_text()):
-            # A question that answers nothing here goes to the knowledge base,
-            # even when NLU is unsure of its topic.
-            self.session.digression = turn.text
-            self.session.ask(step, self.config.texts["resume_prefix"])
+        if topic:
+            self.digress()
         elif other is not None:
             self.session.start_flow(other)
+        elif question and not self.correct_from_text():
+            # A question that fits nothing here goes to the knowledge base,
+            # even when NLU is unsure of its topic.
+            self.digress()
         elif not question:
             self.invalid()
+
+    def digress(self) -> None:
+        """Let the caller answer the turn from the knowledge base, then re-ask."""
+        self.session.digression = self.turn.text
+        self.session.ask(self.step, self.config.texts["resume_prefix"])
 
     def restarts_running_flow(self) -> bool:
         """Ask the current question again when the turn starts a running flow.

@@ -9,6 +9,7 @@ from desk.errors import DeskError
 from desk.models.base import utcnow
 from desk.models.conversation import HandoffTicket
 from desk.models.handoff import NOTE_MAX_CHARS
+from desk.models.organisation import Agent
 from desk.organisation.directory import Directory
 from desk.services import ticket_actions
 from desk.services.agent_requests import (
@@ -84,10 +85,7 @@ async def get_ticket(request: Request, ticket_id: int) -> HTTPResponse:
     """Return a ticket with the whole transcript, the flow and the notes."""
     agent = await current_agent(request)
     session = request.ctx.session
-    directory = await Directory.load(session)
-    ticket = await ticket_actions.load_visible_ticket(
-        session=session, agent=agent, ticket_id=ticket_id, directory=directory
-    )
+    ticket, directory = await visible_ticket(request, agent, ticket_id)
     messages = await list_messages(
         session=session, conversation_id=ticket.conversation_id
     )
@@ -109,10 +107,7 @@ async def post_accept(request: Request, ticket_id: int) -> HTTPResponse:
     """Assign a waiting ticket to the agent; 409 when someone was faster."""
     agent = await current_agent(request)
     session = request.ctx.session
-    directory = await Directory.load(session)
-    ticket = await ticket_actions.load_visible_ticket(
-        session=session, agent=agent, ticket_id=ticket_id, directory=directory
-    )
+    ticket, directory = await visible_ticket(request, agent, ticket_id)
     ticket = await ticket_actions.accept(
         session=session, agent=agent, ticket=ticket, directory=directory, now=utcnow()
     )
@@ -126,10 +121,7 @@ async def post_agent_message(request: Request, ticket_id: int) -> HTTPResponse:
     fields = agent_fields(request, example='{"text": "您好，请问…"}')
     text = message_text(fields)
     session = request.ctx.session
-    directory = await Directory.load(session)
-    ticket = await ticket_actions.load_visible_ticket(
-        session=session, agent=agent, ticket_id=ticket_id, directory=directory
-    )
+    ticket, directory = await visible_ticket(request, agent, ticket_id)
     message = await ticket_actions.reply(
         session=session, agent=agent, ticket=ticket, text=text
     )
@@ -146,10 +138,7 @@ async def post_transfer(request: Request, ticket_id: int) -> HTTPResponse:
     department = required_text(fields, "department", max_chars=64)
     note = optional_text(fields, "note", max_chars=NOTE_MAX_CHARS)
     session = request.ctx.session
-    directory = await Directory.load(session)
-    ticket = await ticket_actions.load_visible_ticket(
-        session=session, agent=agent, ticket_id=ticket_id, directory=directory
-    )
+    ticket, directory = await visible_ticket(request, agent, ticket_id)
     await ticket_actions.transfer(
         session=session,
         agent=agent,
@@ -169,10 +158,7 @@ async def post_return(request: Request, ticket_id: int) -> HTTPResponse:
     fields = agent_fields(request, example='{"note": "…"}')
     note = optional_text(fields, "note", max_chars=NOTE_MAX_CHARS)
     session = request.ctx.session
-    directory = await Directory.load(session)
-    ticket = await ticket_actions.load_visible_ticket(
-        session=session, agent=agent, ticket_id=ticket_id, directory=directory
-    )
+    ticket, directory = await visible_ticket(request, agent, ticket_id)
     await ticket_actions.return_to_window(
         session=session, agent=agent, ticket=ticket, note=note, now=utcnow()
     )
@@ -186,10 +172,7 @@ async def post_close(request: Request, ticket_id: int) -> HTTPResponse:
     fields = agent_fields(request, example='{"resolution": "已解答缴费基数问题"}')
     resolution = required_text(fields, "resolution", max_chars=MAX_MESSAGE_CHARS)
     session = request.ctx.session
-    directory = await Directory.load(session)
-    ticket = await ticket_actions.load_visible_ticket(
-        session=session, agent=agent, ticket_id=ticket_id, directory=directory
-    )
+    ticket, directory = await visible_ticket(request, agent, ticket_id)
     await ticket_actions.close(
         session=session,
         http=request.app.ctx.http,
@@ -200,6 +183,20 @@ async def post_close(request: Request, ticket_id: int) -> HTTPResponse:
         now=utcnow(),
     )
     return await ticket_response(request, ticket, directory)
+
+
+async def visible_ticket(
+    request: Request, agent: Agent, ticket_id: int
+) -> tuple[HandoffTicket, Directory]:
+    """Return a ticket the agent may see, with the directory that scoped it."""
+    directory = await Directory.load(request.ctx.session)
+    ticket = await ticket_actions.load_visible_ticket(
+        session=request.ctx.session,
+        agent=agent,
+        ticket_id=ticket_id,
+        directory=directory,
+    )
+    return ticket, directory
 
 
 async def ticket_response(

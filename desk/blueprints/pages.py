@@ -45,24 +45,23 @@ bp = Blueprint("pages")
 bp.static("/static", STATIC_DIR, name="static")
 
 
+async def html_page(name: str, headers: dict[str, str] = PAGE_HEADERS) -> HTTPResponse:
+    """Return the HTML page ``name`` of the static folder."""
+    return await file(
+        STATIC_DIR / name, mime_type="text/html; charset=utf-8", headers=headers
+    )
+
+
 @bp.get("/")
 async def get_chat_page(request: Request) -> HTTPResponse:
     """Return the chat page."""
-    return await file(
-        STATIC_DIR / "chat.html",
-        mime_type="text/html; charset=utf-8",
-        headers=PAGE_HEADERS,
-    )
+    return await html_page("chat.html")
 
 
 @bp.get("/portal")
 async def get_portal_page(request: Request) -> HTTPResponse:
     """Return the citizen portal: notices, common questions, guides and the widget."""
-    return await file(
-        STATIC_DIR / "portal.html",
-        mime_type="text/html; charset=utf-8",
-        headers=PAGE_HEADERS,
-    )
+    return await html_page("portal.html")
 
 
 @bp.get("/widget.js")
@@ -81,11 +80,7 @@ async def get_widget_script(request: Request) -> HTTPResponse:
 @bp.get("/console")
 async def get_console_page(request: Request) -> HTTPResponse:
     """Return the agent console: login, queues, tickets and replies."""
-    return await file(
-        STATIC_DIR / "console.html",
-        mime_type="text/html; charset=utf-8",
-        headers=CONSOLE_HEADERS,
-    )
+    return await html_page("console.html", CONSOLE_HEADERS)
 
 
 @bp.get("/api/openapi.yaml")
