@@ -25,7 +25,8 @@ TEXT_HANDED_OFF = (
     "已为您转接人工服务，工作人员会在这个对话里回复您，请稍候。"
     "您可以继续留言说明情况，留言会一并转给工作人员。"
 )
-# The desk has just said when staff will reply; this asks for the details.
+# The desk's system message before this one gives the time of the staff's
+# reply, so this text only requests the question and a contact.
 TEXT_LEFT_MESSAGE = (
     "工作人员暂时无法接入，您的问题已经记下。请在这个对话里留下您的问题和联系方式，"
     "工作人员会在这里回复您。"
