@@ -231,8 +231,9 @@ class ServiceStack:
                 str(RASA_LAUNCHER),
                 "run",
                 "--enable-api",
-                "--auth-token",
-                self.rasa_auth_token,
+                # One argument: a token_urlsafe token may start with "-",
+                # which argparse would take for an option.
+                f"--auth-token={self.rasa_auth_token}",
                 "--interface",
                 "127.0.0.1",
                 "--port",
