@@ -17,6 +17,7 @@ from desk.kb.evaluation import (
     evaluate_seeds,
     format_miss,
     leaked_questions,
+    load_labelled_questions,
 )
 from desk.kb.question_files import Question, QuestionFileError
 from desk.kb.schema import EntrySeed
@@ -183,7 +184,7 @@ def test_evaluate_seeds_reports_search_and_baseline(
     ood = write_questions(tmp_path / "ood.yml", "  - text: 今天天气怎么样\n")
     knowledge_base = SeedKnowledgeBase.read(kb_seeds_dir)
 
-    reports = evaluate_seeds(knowledge_base, heldout, ood)
+    reports = evaluate_seeds(knowledge_base, [heldout], ood)
 
     assert [report.name for report in reports] == ["search", "keyword baseline"]
     assert reports[0].hit_at_1 == 1
@@ -199,7 +200,7 @@ def test_evaluate_seeds_rejects_unknown_entry(
     ood = write_questions(tmp_path / "ood.yml", "  - text: 今天天气怎么样\n")
 
     with pytest.raises(QuestionFileError, match="'entry' 'pension.001' is not"):
-        evaluate_seeds(SeedKnowledgeBase.read(kb_seeds_dir), heldout, ood)
+        evaluate_seeds(SeedKnowledgeBase.read(kb_seeds_dir), [heldout], ood)
 
 
 def test_leaked_question_is_found_after_normalising(kb_seeds_dir: Path) -> None:
@@ -210,3 +211,20 @@ def test_leaked_question_is_found_after_normalising(kb_seeds_dir: Path) -> None:
     leaked = leaked_questions(questions, knowledge_base)
 
     assert [q.text for q in leaked] == [f" {own_phrasing} "]
+
+
+def test_labelled_questions_of_several_sets_count_as_one(tmp_path: Path) -> None:
+    first = write_questions(
+        tmp_path / "first.yml", "  - text: 养老金几号发\n    entry: a.001\n"
+    )
+    second_dir = tmp_path / "second"
+    second_dir.mkdir()
+    write_questions(
+        second_dir / "b.yml",
+        "  - text: 社保卡丢了\n    entry: b.001\n"
+        "  - text: 医保怎么报\n    entry: b.002\n",
+    )
+
+    questions = load_labelled_questions([first, second_dir])
+
+    assert [q.entry_id for q in questions] == ["a.001", "b.001", "b.002"]
