@@ -32,6 +32,12 @@ _DATE = re.compile(
 _YEAR_MONTH = re.compile(
     rf"(\d{{4}}|[〇零一二三四五六七八九]{{4}})\s*(?:年|[-/.])\s*{_NUMBER}\s*(?:月|份|$)"
 )
+# A two-digit year needs 年 and a month, as in 66年8月 or 六六年八月十号. The
+# century is the one that puts the year in the past (see ``_full_year``).
+_SHORT_YEAR_DATE = re.compile(
+    rf"(?<![\d〇零一二三四五六七八九])(\d{{2}}|[〇零一二三四五六七八九]{{2}})\s*年\s*"
+    rf"{_NUMBER}\s*(?:月份?|份)(?:\s*{_NUMBER}\s*(?:日|号))?"
+)
 _COMPACT_DATE = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 # Characters 7 to 14 of an 18-character resident ID number are the birth date.
 _ID_NUMBER = re.compile(r"(?<!\d)\d{6}(\d{4})(\d{2})(\d{2})\d{3}[\dXx](?![\dXx])")
@@ -125,25 +131,41 @@ def _to_int(text: str) -> int:
     return int(text) if text.isdigit() else cn_number(text)
 
 
-def parse_date(text: str) -> date | None:
+def parse_date(text: str, today: date | None = None) -> date | None:
     """Return the first real calendar date written in ``text``, or None.
 
     Accepts 1965年3月12日, 1965-03-12, 1965/3/12, 1965.3.12, 19650312,
     Chinese numerals and an 18-character ID number. A year and month alone
-    (1965年3月, 1965-03) give the first day of that month. An impossible date
-    such as 1965年2月30日 returns None.
+    (1965年3月, 1965-03) give the first day of that month. A two-digit year
+    with 年 and a month (65年3月12日, 66年8月) is the latest such year not after
+    ``today`` (default: the current date). An impossible date such as
+    1965年2月30日 returns None.
     """
     folded = unicodedata.normalize("NFKC", text).strip()
-    for pattern in (_ID_NUMBER, _DATE, _COMPACT_DATE, _YEAR_MONTH):
+    for pattern in (_ID_NUMBER, _DATE, _COMPACT_DATE, _YEAR_MONTH, _SHORT_YEAR_DATE):
         match = pattern.search(folded)
         if match:
-            numbers = [_to_int(group) for group in match.groups()]
-            year, month, day = (*numbers, 1) if len(numbers) == 2 else numbers
-            try:
-                return date(year, month, day)
-            except ValueError:
-                return None
+            return _make_date(match, today or date.today())
     return None
+
+
+def _make_date(match: re.Match[str], today: date) -> date | None:
+    """Build the date of a ``parse_date`` pattern's match; a missing day is 1."""
+    groups = match.groups()
+    year, month = _to_int(groups[0]), _to_int(groups[1])
+    day = _to_int(groups[2]) if len(groups) > 2 and groups[2] is not None else 1
+    if len(groups[0]) == 2:
+        year = _full_year(year, today)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _full_year(two_digits: int, today: date) -> int:
+    """Return the latest year ending in ``two_digits`` that is not after ``today``."""
+    year = today.year - today.year % 100 + two_digits
+    return year if year <= today.year else year - 100
 
 
 def parse_number(text: str) -> float | None:
@@ -167,7 +189,11 @@ def full_years(birth: date, today: date) -> int:
 
 
 def parse_answer(
-    step: CollectStep, text: str, yes_no: bool | None = None
+    step: CollectStep,
+    text: str,
+    yes_no: bool | None = None,
+    *,
+    today: date | None = None,
 ) -> Answer | None:
     """Read the answer to ``step`` from typed ``text``, or return None.
 
@@ -185,7 +211,7 @@ def parse_answer(
                     return Answer(option.value, option.title)
         return None
     if step.answer == "date":
-        parsed = parse_date(text)
+        parsed = parse_date(text, today)
         return Answer(parsed.isoformat()) if parsed else None
     if step.answer == "number":
         number = parse_number(text)

@@ -190,7 +190,9 @@ class _TurnHandler:
         if self.restarts_running_flow():
             return
         step, turn = self.step, self.turn
-        parsed = parse_answer(step, turn.text, yes_no(turn, self.config))
+        parsed = parse_answer(
+            step, turn.text, yes_no(turn, self.config), today=self.session.today
+        )
         free = not step.force_slot_filling
         question = free and looks_like_question(turn.text)
         topic = free and is_digression(turn, self.config)
@@ -382,7 +384,7 @@ class _TurnHandler:
         candidates: dict[str, Any] = {}
         whole: dict[str, Any] = {}
         for _index, _position, step in self.answered_steps():
-            value = _typed_value(step, self.turn.text)
+            value = _typed_value(step, self.turn.text, self.session.today)
             if value is None or _same(current.get(step.slot), value):
                 continue
             candidates.setdefault(step.slot, value)
@@ -404,12 +406,12 @@ class _TurnHandler:
         return self.correct(slot, value, typed=True)
 
 
-def _typed_value(step: CollectStep, text: str) -> Any:
+def _typed_value(step: CollectStep, text: str, today: date) -> Any:
     if step.answer == "choice":
         option = match_option(text, step.options)
         return None if option is None else option.value
     if step.answer == "date":
-        parsed = parse_date(text)
+        parsed = parse_date(text, today)
         return None if parsed is None else parsed.isoformat()
     return None
 

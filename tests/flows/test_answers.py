@@ -88,15 +88,42 @@ def test_normalize_folds_width_case_and_punctuation() -> None:
         ("1965年3月", date(1965, 3, 1)),
         ("1965-03", date(1965, 3, 1)),
         ("一九六五年三月份", date(1965, 3, 1)),
+        ("65年3月12日", date(1965, 3, 12)),
+        ("俺是66年8月生的", date(1966, 8, 1)),
+        ("六六年八月十号", date(1966, 8, 10)),
+        ("05年6月", date(2005, 6, 1)),
     ],
 )
 def test_parse_date_accepts_common_forms(text: str, expected: date) -> None:
-    assert parse_date(text) == expected
+    assert parse_date(text, today=date(2026, 12, 4)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        ("26年1月", date(2026, 12, 4), date(2026, 1, 1)),
+        ("27年1月", date(2026, 12, 4), date(1927, 1, 1)),
+        ("99年12月", date(2001, 1, 1), date(1999, 12, 1)),
+    ],
+)
+def test_parse_date_puts_two_digit_years_in_the_past(
+    text: str, today: date, expected: date
+) -> None:
+    assert parse_date(text, today=today) == expected
 
 
 @pytest.mark.parametrize(
     "text",
-    ["1965年2月30日", "1965-13-01", "1965年", "明年", "65年3月12日", "123456789"],
+    [
+        "1965年2月30日",
+        "1965-13-01",
+        "1965年",
+        "明年",
+        "123456789",
+        "65年",
+        "65年13月",
+        "165年3月",
+    ],
 )
 def test_parse_date_rejects_invalid_or_partial_dates(text: str) -> None:
     assert parse_date(text) is None

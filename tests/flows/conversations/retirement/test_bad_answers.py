@@ -55,7 +55,9 @@ def test_good_date_after_bad_ones(chat: Conversation) -> None:
     assert "法定退休年龄是51岁7个月，预计在2029年9月达到" in chat.texts[0]
 
 
-@pytest.mark.parametrize("answer", ["1966年5月", "1966-05", "我是一九六六年五月生的"])
+@pytest.mark.parametrize(
+    "answer", ["1966年5月", "1966-05", "我是一九六六年五月生的", "俺是66年5月的"]
+)
 def test_year_and_month_are_enough(chat: Conversation, answer: str) -> None:
     # Citizen knows the birth month but does not give the day.
     chat.start("退休", "start_retirement_guide")
