@@ -286,6 +286,7 @@ class Session:
     def start_handoff(self) -> None:
         """End all flows and describe them for the human agent."""
         frame = self.top
+        flow = self.flow_of(frame)
         slots = {
             name: mask_personal_data(value) if isinstance(value, str) else value
             for name, value in self.state.slots.items()
@@ -293,13 +294,46 @@ class Session:
         }
         self.handoff = {
             "flow": frame.flow,
-            "flow_name": self.flow_of(frame).name,
+            "flow_name": flow.name,
             "step": frame.step,
+            "step_text": self.question_text(flow.steps[frame.step]),
             "slots": slots,
+            "answers": self.answer_summary(),
         }
         logger.info("flows.handoff flow=%s step=%s", frame.flow, frame.step)
         self.frames.clear()
         self.state.slots.clear()
+
+    def question_text(self, step: Step) -> str | None:
+        """Return the question a collect step asks, masked, or None for other steps."""
+        if not isinstance(step, CollectStep):
+            return None
+        reply = question_reply(self.flow_set, step, self.slot_values(), 0)
+        return mask_personal_data(reply.text)
+
+    def answer_summary(self) -> list[dict[str, str]]:
+        """Pair each filled slot of the running flows with the question that asked it.
+
+        The values read as the citizen saw them (button titles, dates), with
+        ID-card and phone numbers masked, so the agent needs no slot names.
+        """
+        summary = []
+        seen: set[str] = set()
+        for frame in self.frames:
+            for step in self.flow_of(frame).steps.values():
+                if not isinstance(step, CollectStep) or step.slot in seen:
+                    continue
+                value = self.state.slots.get(step.slot)
+                if value is None:
+                    continue
+                seen.add(step.slot)
+                summary.append(
+                    {
+                        "question": self.question_text(step) or step.slot,
+                        "answer": mask_personal_data(self.display(step.slot, value)),
+                    }
+                )
+        return summary
 
     def fail(self, error: Exception) -> None:
         """End every flow after a runtime error and apologise."""

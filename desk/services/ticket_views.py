@@ -210,17 +210,35 @@ def flow_of(ticket: HandoffTicket) -> dict[str, Any] | None:
     """Return the guided procedure the citizen was in, from the handoff context.
 
     The action server sends it as ``context["flow"]`` with "flow",
-    "flow_name", "step" and "slots"; None when it sent none.
+    "flow_name", "step", "step_text" (what the step showed the citizen),
+    "slots" and "answers" (each filled slot's question and the answer as the
+    citizen saw it). Returns None when it sent none.
     """
     flow = (ticket.context or {}).get("flow")
     if not isinstance(flow, dict) or not flow.get("flow"):
         return None
+    step_text = flow.get("step_text")
     return {
         "flow": flow.get("flow"),
         "flow_name": flow.get("flow_name"),
         "step": flow.get("step"),
+        "step_text": step_text if isinstance(step_text, str) else None,
         "slots": flow.get("slots") if isinstance(flow.get("slots"), dict) else {},
+        "answers": _flow_answers(flow.get("answers")),
     }
+
+
+def _flow_answers(answers: Any) -> list[dict[str, str]]:
+    """Keep the question-and-answer pairs of a handoff context that are strings."""
+    if not isinstance(answers, list):
+        return []
+    return [
+        {"question": item["question"], "answer": item["answer"]}
+        for item in answers
+        if isinstance(item, dict)
+        and isinstance(item.get("question"), str)
+        and isinstance(item.get("answer"), str)
+    ]
 
 
 async def queue_summaries(

@@ -1037,15 +1037,23 @@
     flowFacts.hidden = !flow;
     flowFacts.replaceChildren();
     flowSlots.replaceChildren();
+    // Older tickets carry only slot names and raw values, so those show when
+    // the action server sent no question-and-answer pairs.
+    const answers = flow && flow.answers && flow.answers.length ? flow.answers : null;
     const slots = flow && flow.slots ? Object.entries(flow.slots) : [];
-    slotsHeading.hidden = !slots.length;
-    flowSlots.hidden = !slots.length;
+    const shown = answers ? answers.length : slots.length;
+    slotsHeading.hidden = !shown;
+    flowSlots.hidden = !shown;
     if (!flow) {
       return;
     }
     addFact(flowFacts, "流程", flow.flow_name || flow.flow);
-    addFact(flowFacts, "当前步骤", flow.step || "—");
-    slots.forEach(([name, value]) => addFact(flowSlots, name, formatValue(value)));
+    addFact(flowFacts, "当前步骤", flow.step_text || flow.step || "—");
+    if (answers) {
+      answers.forEach((item) => addFact(flowSlots, item.question, item.answer));
+    } else {
+      slots.forEach(([name, value]) => addFact(flowSlots, name, formatValue(value)));
+    }
   }
 
   function renderNotes(notes) {

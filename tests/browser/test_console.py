@@ -173,10 +173,14 @@ def test_flow_step_and_collected_details_shown(
 
     flow = console.page.locator("#flow-facts")
     expect(flow).to_contain_text("医保个账家庭共济办理引导")
-    expect(flow).to_contain_text("ask_task")
+    # The agent reads the step's question and the answers as the citizen
+    # saw them, not step ids or slot names.
+    expect(flow).to_contain_text("您想办理哪一项？")
+    expect(flow).not_to_contain_text("ask_task")
     slots = console.page.locator("#flow-slots")
-    expect(slots.locator("dt")).to_contain_text(["has_employee_insurance"])
-    expect(slots.locator("dd").first).to_have_text("是")
+    expect(slots.locator("dt").first).to_contain_text("请问您本人参加的是职工医保吗")
+    expect(slots.locator("dd").first).to_have_text("是，职工医保")
+    expect(slots).not_to_contain_text("has_employee_insurance")
     expect(console.page.locator("#flow-empty")).to_be_hidden()
     # The buttons that the bot offered are part of the transcript.
     expect(console.transcript.locator(".message-buttons").first).to_contain_text(

@@ -161,7 +161,12 @@ def test_handoff_masks_id_and_mobile_numbers(chat: Conversation) -> None:
         "flow_name": "登记",
         "step": "ask_birthday",
         # Masking folds full-width punctuation, as desk.privacy does for logs.
+        "step_text": "生日？",
         "slots": {"kind": "person", "id_number": "370*************12,电话139******78"},
+        "answers": [
+            {"question": "单位还是个人？", "answer": "个人"},
+            {"question": "证件号？", "answer": "370*************12,电话139******78"},
+        ],
     }
 
 

@@ -229,7 +229,9 @@ def test_link_to_handoff_pattern_hands_off(chat_in: Chat) -> None:
         "flow": "handoff",
         "flow_name": "handoff",
         "step": "2_link_pattern_human_handoff",
+        "step_text": None,
         "slots": {"name": "小王"},
+        "answers": [{"question": "名字？", "answer": "小王"}],
     }
 
 

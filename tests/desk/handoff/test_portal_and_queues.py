@@ -206,7 +206,9 @@ async def test_ticket_detail_has_flow_from_handoff_context(
         "flow": "family_account_sharing",
         "flow_name": "个账共济",
         "step": "bind_relative",
+        "step_text": "第1步：打开医保服务平台。",
         "slots": {"relation": "父母"},
+        "answers": [{"question": "您想和哪位家人共济？", "answer": "父母"}],
     }
     _, response = await org_client.post(
         "/api/handoffs",
@@ -221,3 +223,31 @@ async def test_ticket_detail_has_flow_from_handoff_context(
     detail = await window.get(f"/api/agent/tickets/{response.json['ticket_id']}")
 
     assert detail.json["flow"] == flow
+
+
+async def test_ticket_detail_drops_malformed_flow_answers(
+    org_client, set_online, agent_login, citizen_factory
+):
+    await set_online("alpha_window")
+    window = await agent_login("alpha_window")
+    citizen = await citizen_factory()
+    flow = {
+        "flow": "family_account_sharing",
+        "step": "bind_relative",
+        "step_text": 7,
+        "answers": [{"question": "关系？", "answer": 1}, "父母", {"question": "x"}],
+    }
+    _, response = await org_client.post(
+        "/api/handoffs",
+        json={
+            "conversation_id": citizen.id,
+            "reason": "requested",
+            "context": {"flow": flow},
+        },
+        headers={"X-Service-Token": SERVICE_TOKEN},
+    )
+
+    detail = await window.get(f"/api/agent/tickets/{response.json['ticket_id']}")
+
+    assert detail.json["flow"]["step_text"] is None
+    assert detail.json["flow"]["answers"] == []

@@ -22,4 +22,8 @@ def test_handoff_keeps_only_the_birth_date(chat: Conversation) -> None:
     assert result.handoff["slots"]["birth_date"] == "1968-03-12"
     assert "370902196803120015" not in str(result.handoff)
     assert result.handoff["slots"]["retirement_age_text"] == "60岁10个月"
+    assert {
+        "question": "请输入您的出生日期，例如：1966年5月20日。",
+        "answer": "1968-03-12",
+    } in (result.handoff["answers"])
     assert result.state is None
