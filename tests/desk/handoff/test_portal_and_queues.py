@@ -196,6 +196,20 @@ async def test_canned_replies_search_the_knowledge_base(agent_login):
     assert empty.json == {"replies": []}
 
 
+async def hand_off_with_flow(client, conversation_id: str, flow: dict) -> str:
+    """Create a ticket as the action server does from a guided procedure."""
+    _, response = await client.post(
+        "/api/handoffs",
+        json={
+            "conversation_id": conversation_id,
+            "reason": "requested",
+            "context": {"flow": flow},
+        },
+        headers={"X-Service-Token": SERVICE_TOKEN},
+    )
+    return str(response.json["ticket_id"])
+
+
 async def test_ticket_detail_has_flow_from_handoff_context(
     org_client, set_online, agent_login, citizen_factory
 ):
@@ -210,17 +224,9 @@ async def test_ticket_detail_has_flow_from_handoff_context(
         "slots": {"relation": "父母"},
         "answers": [{"question": "您想和哪位家人共济？", "answer": "父母"}],
     }
-    _, response = await org_client.post(
-        "/api/handoffs",
-        json={
-            "conversation_id": citizen.id,
-            "reason": "requested",
-            "context": {"flow": flow},
-        },
-        headers={"X-Service-Token": SERVICE_TOKEN},
-    )
+    ticket_id = await hand_off_with_flow(org_client, citizen.id, flow)
 
-    detail = await window.get(f"/api/agent/tickets/{response.json['ticket_id']}")
+    detail = await window.get(f"/api/agent/tickets/{ticket_id}")
 
     assert detail.json["flow"] == flow
 
@@ -237,17 +243,9 @@ async def test_ticket_detail_drops_malformed_flow_answers(
         "step_text": 7,
         "answers": [{"question": "关系？", "answer": 1}, "父母", {"question": "x"}],
     }
-    _, response = await org_client.post(
-        "/api/handoffs",
-        json={
-            "conversation_id": citizen.id,
-            "reason": "requested",
-            "context": {"flow": flow},
-        },
-        headers={"X-Service-Token": SERVICE_TOKEN},
-    )
+    ticket_id = await hand_off_with_flow(org_client, citizen.id, flow)
 
-    detail = await window.get(f"/api/agent/tickets/{response.json['ticket_id']}")
+    detail = await window.get(f"/api/agent/tickets/{ticket_id}")
 
     assert detail.json["flow"]["step_text"] is None
     assert detail.json["flow"]["answers"] == []
