@@ -12,6 +12,7 @@ from desk.blueprints import conversations, handoffs, health, kb, kb_edits, pages
 from desk.db import create_engine, create_sessionmaker
 from desk.errors import register_error_handlers
 from desk.privacy import install_log_masking
+from desk.services.cors import install_widget_cors
 from desk.settings import Settings
 from desk.staff import install_staff_routes, session_info
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, name: str = "desk") -> Sanic:
     ):
         app.blueprint(blueprint)
     install_staff_routes(app, settings)
+    install_widget_cors(app, settings)
 
     @app.before_server_start
     async def open_resources(app: Sanic) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,6 +18,13 @@ MAX_MESSAGE_CHARS = 2000
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+# Ports that browsers leave out of an Origin header.
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# Host name of an origin: letters, digits, dots and hyphens (urlsplit's
+# ``hostname`` is lowercase already).
+HOST_NAME = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
+ORIGIN_EXAMPLE = "https://www.taian.gov.cn or http://127.0.0.1:8080"
 
 
 def _default_database_url() -> str:
@@ -52,13 +62,18 @@ class Settings:
     messages_per_minute: int = 30
     requests_per_minute: int = 120
     conversations_per_minute: int = 10
+    # Origins of other sites whose pages may embed the widget and call the
+    # citizen API (desk.services.cors), as browsers write them in the Origin
+    # header. When empty, only the desk's own pages may use the widget.
+    widget_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls) -> Settings:
         """Build settings from DESK_* variables, DATABASE_URL and RASA_URL.
 
         Raises:
-            ValueError: a variable has a value of the wrong type.
+            ValueError: a variable has a value of the wrong type, or
+                DESK_WIDGET_ORIGINS contains an invalid origin.
         """
         env = os.environ
         defaults = cls()
@@ -96,6 +111,9 @@ class Settings:
                     "DESK_CONVERSATIONS_PER_MINUTE", defaults.conversations_per_minute
                 )
             ),
+            widget_origins=parse_origins(
+                "DESK_WIDGET_ORIGINS", env.get("DESK_WIDGET_ORIGINS", "")
+            ),
         )
 
 
@@ -116,3 +134,85 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
         f"{name}={value!r} is not a boolean; use 1 or 0 (true/false, yes/no, "
         "on/off also work)"
     )
+
+
+def parse_origins(name: str, value: str) -> tuple[str, ...]:
+    """Return the comma-separated origins of ``value`` in the form browsers send.
+
+    Scheme and host are lowercased and a default port is dropped, so
+    ``HTTPS://WWW.Taian.gov.cn:443`` becomes ``https://www.taian.gov.cn``.
+    Blank items, such as after a trailing comma, are skipped.
+
+    Raises:
+        ValueError: an item is not an http or https origin; the message names
+            ``name``, the item and a valid example.
+    """
+    origins: list[str] = []
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            origin = _normalise_origin(item)
+        except ValueError as problem:
+            raise ValueError(
+                f"{name}: {item!r} is not a valid origin because {problem}. Write "
+                f"scheme, host and optional port, such as {ORIGIN_EXAMPLE}, and "
+                "separate several origins with commas."
+            ) from None
+        if origin not in origins:
+            origins.append(origin)
+    return tuple(origins)
+
+
+def _normalise_origin(item: str) -> str:
+    """Return ``item`` as a browser's Origin header writes it.
+
+    Raises:
+        ValueError: ``item`` is not an origin, with the reason as message.
+    """
+    if item == "*":
+        raise ValueError("a wildcard is not allowed, so list each site")
+    parts = urlsplit(item)
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise ValueError("the scheme must be http or https")
+    if not parts.hostname:
+        raise ValueError("the host is missing")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("a user name or password is not allowed")
+    if parts.path == "/":
+        raise ValueError("it ends with a slash, which an origin never has")
+    if parts.path or parts.query or parts.fragment or item.endswith(("?", "#")):
+        raise ValueError("a path, query or fragment is not allowed")
+    host = _origin_host(parts.hostname)
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError("the port must be a number from 1 to 65535")
+    if port is None or port == DEFAULT_PORTS[scheme]:
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+def _origin_host(hostname: str) -> str:
+    """Return a lowercased host name, or an IPv6 address in brackets.
+
+    Raises:
+        ValueError: the host is not ASCII or not a valid name or address.
+    """
+    if not hostname.isascii():
+        raise ValueError(
+            "the host is not ASCII; write an internationalised domain name in "
+            "its xn-- (Punycode) form, as browsers send it"
+        )
+    if ":" in hostname:
+        try:
+            return f"[{ipaddress.IPv6Address(hostname).compressed}]"
+        except ValueError:
+            raise ValueError(f"{hostname!r} is not an IPv6 address") from None
+    if not HOST_NAME.match(hostname):
+        raise ValueError(f"{hostname!r} is not a valid host name")
+    return hostname

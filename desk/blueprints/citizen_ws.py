@@ -7,7 +7,9 @@ last id it has gets no gaps and no duplicates. Without ``after`` only
 messages stored after the connection opened are sent.
 
 Failed checks close the socket with code 4000 + the HTTP status, such as
-4401 for a wrong token and 4404 for an unknown conversation.
+4401 for a wrong token and 4404 for an unknown conversation. A page of a site
+that is neither the desk nor in DESK_WIDGET_ORIGINS gets HTTP 403 in place of
+the handshake, so no socket opens for it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from desk.services.conversations import (
     list_messages,
     message_to_dict,
 )
+from desk.services.cors import check_socket_origin
 from desk.services.websockets import (
     close_for_error,
     receive_json,
@@ -39,6 +42,12 @@ from desk.services.websockets import (
 logger = logging.getLogger(__name__)
 
 bp = Blueprint("citizen_ws")
+
+
+@bp.on_request
+async def check_origin(request: Request) -> None:
+    """Reject a socket from a foreign page before the handshake accepts it."""
+    check_socket_origin(request, request.app.ctx.settings.widget_origins)
 
 
 @bp.websocket("/api/conversations/<conversation_id:str>/ws")

@@ -134,7 +134,9 @@ def install_rate_limits(app: Sanic, settings: Settings) -> None:
     app.ctx.citizen_limits = limits
 
     async def check_citizen_limits(request: Request) -> None:
-        if not CITIZEN_PATH.match(request.path):
+        # A CORS preflight does no work, and a widget on another site sends
+        # one before most of its calls, so preflights are not counted.
+        if request.method == "OPTIONS" or not CITIZEN_PATH.match(request.path):
             return
         address = client_address(request)
         wait = limits.requests.hit(address)

@@ -24,7 +24,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from desk.devstack import ROOT, ServiceStack, http_json
+from desk.devstack import ROOT, ServiceStack, free_port, http_json
 from tests.browser.console_page import AgentApi, AgentConsole
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -85,12 +85,29 @@ def always_open_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def other_site_origin() -> str:
+    """Return the origin of a site other than the desk that embeds the widget.
+
+    Its port is chosen before the stack starts, because the desk reads
+    DESK_WIDGET_ORIGINS once at start; test_widget_other_site.py serves the
+    site's page on it.
+    """
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="session")
 def stack(
-    tmp_path_factory: pytest.TempPathFactory, always_open_seeds: Path
+    tmp_path_factory: pytest.TempPathFactory,
+    always_open_seeds: Path,
+    other_site_origin: str,
 ) -> Iterator[ServiceStack]:
     services = ServiceStack(
         workdir=tmp_path_factory.mktemp("browser-stack"),
-        extra_env={"DESK_SEEDS_DIR": str(always_open_seeds), **DESK_TEST_SETTINGS},
+        extra_env={
+            "DESK_SEEDS_DIR": str(always_open_seeds),
+            "DESK_WIDGET_ORIGINS": other_site_origin,
+            **DESK_TEST_SETTINGS,
+        },
     )
     try:
         services.start_all()
