@@ -64,6 +64,9 @@ class RetrievalBenchmark:
 
     seeds_dir: Path
     entries: int
+    # Related entry ids and category of each entry id, to sort the misses.
+    related: dict[str, frozenset[str]]
+    categories: dict[str, str]
     reports: list[RetrievalReport]
     # The search's report on each labelled set alone, by set name.
     set_reports: dict[str, RetrievalReport]
@@ -146,6 +149,8 @@ def measure_retrieval(seeds_dir: Path = ROOT / "seeds") -> RetrievalBenchmark:
     return RetrievalBenchmark(
         seeds_dir,
         len(knowledge_base.entries),
+        {entry.id: frozenset(entry.related) for entry in knowledge_base.entries},
+        knowledge_base.category_of(),
         reports,
         set_reports,
         latencies,
@@ -181,10 +186,12 @@ def render_section(benchmark: RetrievalBenchmark) -> list[str]:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     lines += [_report_row(report) for report in benchmark.reports]
-    lines += ["", *_set_lines(benchmark.set_reports)]
+    lines += ["", *_comparison_lines(*benchmark.reports[:2])]
+    lines += _set_lines(benchmark.set_reports)
     # Misses are listed from the held-out set only, so that the blind set's
     # questions stay unread while the search is tuned.
     development = benchmark.set_reports["held-out"]
+    lines += _failure_kind_lines(development, benchmark)
     lines += [*_failure_lines(development, search), *_latency_lines(benchmark)]
     return lines
 
@@ -245,6 +252,60 @@ def _set_lines(set_reports: dict[str, RetrievalReport]) -> list[str]:
         for name, report in set_reports.items()
     ]
     return [*lines, ""]
+
+
+def _comparison_lines(search: RetrievalReport, baseline: RetrievalReport) -> list[str]:
+    """State how the search compares with keyword matching, as ratios."""
+    return [
+        f"Against the keyword matching of the agency's first bot, the search "
+        f"ranks the right entry first {_ratio(search.hit_at_1, baseline.hit_at_1)} "
+        f"as often ({_percent(search.hit_at_1_rate)} against "
+        f"{_percent(baseline.hit_at_1_rate)}) and among the first three "
+        f"{_ratio(search.hit_at_3, baseline.hit_at_3)} as often. It answers "
+        f"{len(search.ood_wrong)} of {search.ood_total} out-of-domain questions "
+        f"directly with a wrong entry, where keyword matching answers "
+        f"{len(baseline.ood_wrong)}.",
+        "",
+    ]
+
+
+def _ratio(count: int, baseline: int) -> str:
+    return f"{count / baseline:.1f} times" if baseline else "infinitely"
+
+
+def _failure_kind_lines(
+    report: RetrievalReport, benchmark: RetrievalBenchmark
+) -> list[str]:
+    """Sort the misses of ``report`` by how close the search came."""
+    misses = report.misses
+    second_or_third = sum(m.question.entry_id in m.ranked_ids for m in misses)
+    no_result = sum(m.first is None for m in misses)
+    same_category = sum(
+        m.first is not None
+        and benchmark.categories.get(m.first)
+        == benchmark.categories.get(m.question.entry_id or "")
+        for m in misses
+    )
+    linked = sum(
+        m.first is not None
+        and (
+            m.first in benchmark.related.get(m.question.entry_id or "", frozenset())
+            or (m.question.entry_id or "")
+            in benchmark.related.get(m.first, frozenset())
+        )
+        for m in misses
+    )
+    return [
+        f"Kinds of misses on the held-out set ({len(misses)} questions without "
+        "their entry first; a miss can be of several kinds):",
+        "",
+        f"- the labelled entry came second or third: {second_or_third};",
+        f"- the first result is in the labelled entry's category: {same_category};",
+        f"- the first result and the labelled entry list each other as related, "
+        f"so their content overlaps: {linked};",
+        f"- nothing was found: {no_result}.",
+        "",
+    ]
 
 
 def _percent(share: float) -> str:
