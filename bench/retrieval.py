@@ -168,13 +168,13 @@ def render_section(benchmark: RetrievalBenchmark) -> list[str]:
         "`make bench-retrieval` (`bench/retrieval.py`), in-process and without "
         f"Rasa, over the {benchmark.entries} entries of "
         f"`{display_path(benchmark.seeds_dir / 'kb')}`: "
-        f"{search.heldout_total} held-out questions labelled with their entry "
+        f"{search.heldout_total} questions labelled with their entry "
         f"({_set_sizes(benchmark.set_reports)}) and {search.ood_total} "
         f"out-of-domain questions (`{display_path(OUT_OF_DOMAIN_PATH)}`).",
         "",
         "- hit@1, hit@3: the labelled entry is the first result, or among the "
         "first three.",
-        "- answered: held-out questions that got a direct answer (search outcome "
+        "- answered: labelled questions that got a direct answer (search outcome "
         '"answer"; for the keyword baseline, any keyword match), and the share '
         "of those answers that were the labelled entry.",
         "- out-of-domain confident-wrong: out-of-domain questions that got a "
