@@ -13,6 +13,7 @@ from desk.db import create_engine, create_sessionmaker
 from desk.errors import register_error_handlers
 from desk.privacy import install_log_masking
 from desk.services.cors import install_widget_cors
+from desk.services.late_replies import LateReplies
 from desk.settings import Settings
 from desk.staff import install_staff_routes, session_info
 
@@ -46,10 +47,13 @@ def create_app(settings: Settings | None = None, name: str = "desk") -> Sanic:
             app.ctx.engine, info=session_info(app)
         )
         app.ctx.http = httpx.AsyncClient(timeout=settings.rasa_timeout)
+        app.ctx.late_replies = LateReplies()
         logger.info("desk.started database=%s", app.ctx.engine.dialect.name)
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
+        # The late-reply tasks use the HTTP client and the database.
+        await app.ctx.late_replies.close()
         await app.ctx.http.aclose()
         await app.ctx.engine.dispose()
         logger.info("desk.stopped")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -40,8 +41,12 @@ class Settings:
     port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
-    # Seconds the desk waits for Rasa before it apologises and offers a human.
+    # Seconds the desk waits for Rasa before it answers the citizen without
+    # the bot: with a notice while the call goes on, or with an apology.
     rasa_timeout: float = 2.5
+    # Seconds from the start of a call to Rasa until the desk stops waiting
+    # for a late reply and stores an apology. At least rasa_timeout.
+    rasa_late_timeout: float = 30.0
     seeds_dir: Path = ROOT / "seeds"
     # Load changed seed files into the database while serving (desk.kb.watcher).
     watch_seeds: bool = False
@@ -67,13 +72,30 @@ class Settings:
     # header. When empty, only the desk's own pages may use the widget.
     widget_origins: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        """Check the Rasa timeouts.
+
+        Raises:
+            ValueError: a timeout is not a positive number of seconds, or
+                rasa_late_timeout is lower than rasa_timeout.
+        """
+        _check_seconds("DESK_RASA_TIMEOUT", self.rasa_timeout)
+        _check_seconds("DESK_RASA_LATE_TIMEOUT", self.rasa_late_timeout)
+        if self.rasa_late_timeout < self.rasa_timeout:
+            raise ValueError(
+                f"DESK_RASA_LATE_TIMEOUT={self.rasa_late_timeout:g} is lower than "
+                f"DESK_RASA_TIMEOUT={self.rasa_timeout:g}; the late timeout counts "
+                "from the same start, so set it to at least the Rasa timeout"
+            )
+
     @classmethod
     def from_env(cls) -> Settings:
         """Build settings from DESK_* variables, DATABASE_URL and RASA_URL.
 
         Raises:
-            ValueError: a variable has a value of the wrong type, or
-                DESK_WIDGET_ORIGINS contains an invalid origin.
+            ValueError: a variable has a value of the wrong type,
+                DESK_WIDGET_ORIGINS contains an invalid origin, or the Rasa
+                timeouts are invalid (see ``__post_init__``).
         """
         env = os.environ
         defaults = cls()
@@ -85,7 +107,10 @@ class Settings:
             action_server_url=env.get(
                 "ACTION_SERVER_URL", defaults.action_server_url
             ).rstrip("/"),
-            rasa_timeout=float(env.get("DESK_RASA_TIMEOUT", defaults.rasa_timeout)),
+            rasa_timeout=_seconds(env, "DESK_RASA_TIMEOUT", defaults.rasa_timeout),
+            rasa_late_timeout=_seconds(
+                env, "DESK_RASA_LATE_TIMEOUT", defaults.rasa_late_timeout
+            ),
             seeds_dir=Path(env.get("DESK_SEEDS_DIR", defaults.seeds_dir)),
             watch_seeds=_flag(env, "DESK_WATCH_SEEDS", defaults.watch_seeds),
             watch_interval=float(
@@ -134,6 +159,32 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
         f"{name}={value!r} is not a boolean; use 1 or 0 (true/false, yes/no, "
         "on/off also work)"
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """Return the environment variable ``name`` as seconds.
+
+    Raises:
+        ValueError: the value is not a number.
+    """
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(
+            f"{name}={value!r} is not a number; write seconds such as 2.5"
+        ) from None
+
+
+def _check_seconds(name: str, value: float) -> None:
+    """Raise ValueError unless ``value`` is a positive, finite number of seconds."""
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(
+            f"{name}={value!r} is invalid; write a positive number of seconds, "
+            "such as 2.5"
+        )
 
 
 def parse_origins(name: str, value: str) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from desk.services.conversations import (
 )
 from desk.services.department_start import find_department, start_with_department
 from desk.services.dialogue import handle_citizen_input
+from desk.services.late_replies import LateReplies
 from desk.services.locks import KeyedLocks
 from desk.services.request_body import (
     parse_citizen_input,
@@ -102,11 +103,14 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     conversation = await authorize_conversation(
         session=session, conversation_id=conversation_id, token=bearer_token(request)
     )
+    late_replies = request.app.ctx.late_replies
     result = await handle_citizen_input(
         session=session,
+        sessionmaker=request.app.ctx.sessionmaker,
         http=request.app.ctx.http,
         settings=request.app.ctx.settings,
         locks=request.app.ctx.conversation_locks,
+        late_replies=late_replies,
         conversation=conversation,
         citizen_input=parse_citizen_input(request.body),
     )
@@ -114,6 +118,7 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
         "messages": result.messages,
         "status": result.status,
         "message_id": result.message_id,
+        "late_reply_seconds": late_reply_seconds(late_replies, conversation.id),
     }
     return json(body)
 
@@ -125,6 +130,9 @@ async def get_messages(request: Request, conversation_id: str) -> HTTPResponse:
     conversation = await authorize_conversation(
         session=session, conversation_id=conversation_id, token=bearer_token(request)
     )
+    # Read before the messages: a task that has finished has committed its
+    # messages, so a null here never hides a late reply from this response.
+    seconds_left = late_reply_seconds(request.app.ctx.late_replies, conversation.id)
     messages = await list_messages(
         session=session,
         conversation_id=conversation.id,
@@ -134,5 +142,15 @@ async def get_messages(request: Request, conversation_id: str) -> HTTPResponse:
         "conversation_id": conversation.id,
         "status": conversation.status,
         "messages": [message_to_dict(message) for message in messages],
+        "late_reply_seconds": seconds_left,
     }
     return json(body)
+
+
+def late_reply_seconds(late_replies: LateReplies, conversation_id: str) -> float | None:
+    """Return the seconds within which a late bot reply may still be stored.
+
+    None means that the desk waits for no reply of Rasa in this conversation.
+    """
+    seconds = late_replies.seconds_left(conversation_id)
+    return None if seconds is None else round(seconds, 1)

@@ -2,17 +2,21 @@
 
 When Rasa returns no reply, the desk sends its own: an apology with a button
 that requests a human. If the citizen clicks it while Rasa is still down, the
-desk opens the handoff ticket itself.
+desk opens the handoff ticket itself. When Rasa is only slow, the citizen
+gets a notice with that button at once, and a background task stores the
+bot's replies when they come (desk.services.late_replies).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from desk.errors import DeskError
 from desk.models.conversation import (
@@ -23,11 +27,27 @@ from desk.models.conversation import (
     Conversation,
 )
 from desk.services import hub, rasa
+from desk.services.bot_messages import (
+    REQUEST_HUMAN_PAYLOAD,
+    TEXT_ASSISTANT_UNAVAILABLE,
+    TEXT_BOT_SLOW,
+    call_replies,
+    latest_ticket_id,
+    store_bot_replies,
+    store_notice,
+    wait_for_call,
+)
 from desk.services.conversations import (
     add_message,
     find_offered_button,
     read_status,
     reply_to_dict,
+)
+from desk.services.late_replies import (
+    LateCall,
+    LateReplies,
+    LateReplyTask,
+    deliver_late_reply,
 )
 from desk.services.locks import KeyedLocks
 from desk.services.request_body import CitizenInput, is_blank
@@ -36,15 +56,9 @@ from desk.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-# Payload of the button that requests staff, which is the Rasa intent request_human.
-REQUEST_HUMAN_PAYLOAD = "/request_human"
-REQUEST_HUMAN_BUTTON = {"title": "转人工", "payload": REQUEST_HUMAN_PAYLOAD}
 REASON_ASSISTANT_UNAVAILABLE = "assistant_unavailable"
 
 TEXT_BLANK_REPLY = "请输入您想咨询的问题，例如：“灵活就业人员怎么缴纳养老保险？”"
-TEXT_ASSISTANT_UNAVAILABLE = (
-    "抱歉，智能助手暂时无法回复。您可以稍后再试，或点下方的“转人工”按钮找工作人员。"
-)
 TEXT_HANDED_OFF = "已为您转接人工服务，工作人员会在这里回复您，请稍候。"
 BOT_TYPING = {"type": "typing", "sender": "bot", "typing": True}
 BOT_DONE_TYPING = {"type": "typing", "sender": "bot", "typing": False}
@@ -66,9 +80,11 @@ class ChatResult:
 async def handle_citizen_input(
     *,
     session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
     http: httpx.AsyncClient,
     settings: Settings,
     locks: KeyedLocks,
+    late_replies: LateReplies,
     conversation: Conversation,
     citizen_input: CitizenInput,
 ) -> ChatResult:
@@ -78,9 +94,13 @@ async def handle_citizen_input(
     which they arrive: each waits for the conversation's lock before it is
     stored and holds it until the replies are stored. So the transcript
     alternates between a message and its replies, and Rasa's timeout starts
-    only when the message has the lock. The message is committed before
-    Rasa is called, so it stays stored when Rasa fails. Blank text is
-    answered with a prompt and not stored.
+    only when the message has the lock. The exception is a slow bot: the
+    lock is released once the notice is stored, and the late replies come
+    after the next message, but before that message's replies. The message
+    is committed before Rasa is called, so it stays stored when Rasa fails.
+    Blank text is answered with a prompt and not stored.
+
+    ``sessionmaker`` opens the session in which late replies are stored.
 
     Raises:
         DeskError: 422 when the payload is not one of the offered buttons.
@@ -99,8 +119,10 @@ async def handle_citizen_input(
         await session.refresh(conversation)
         return await store_and_forward(
             session=session,
+            sessionmaker=sessionmaker,
             http=http,
             settings=settings,
+            late_replies=late_replies,
             conversation=conversation,
             citizen_input=citizen_input,
         )
@@ -109,8 +131,10 @@ async def handle_citizen_input(
 async def store_and_forward(
     *,
     session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
     http: httpx.AsyncClient,
     settings: Settings,
+    late_replies: LateReplies,
     conversation: Conversation,
     citizen_input: CitizenInput,
 ) -> ChatResult:
@@ -149,8 +173,10 @@ async def store_and_forward(
         )
     result = await ask_bot(
         session=session,
+        sessionmaker=sessionmaker,
         http=http,
         settings=settings,
+        late_replies=late_replies,
         conversation=conversation,
         rasa_message=rasa_message,
         payload=payload,
@@ -181,20 +207,31 @@ async def title_of_offered_button(
 async def ask_bot(
     *,
     session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
     http: httpx.AsyncClient,
     settings: Settings,
+    late_replies: LateReplies,
     conversation: Conversation,
     rasa_message: str,
     payload: str | None,
 ) -> ChatResult:
     """Forward a stored message to Rasa and store what comes back.
 
-    The citizen's WebSockets see the bot typing while Rasa works.
+    The citizen's WebSockets see the bot typing while the desk waits. When
+    Rasa has not answered within ``rasa_timeout``, the call goes on in the
+    background (``answer_while_bot_slow``). Replies are stored after the late
+    replies to earlier messages, in the order in which Rasa sent them all.
     """
-    typing_channel = hub.conversation_channel(conversation.id)
-    hub.publish_now(session, typing_channel, BOT_TYPING)
-    try:
-        replies = await rasa.send_message(
+    ticket_before = await latest_ticket_id(
+        session=session, conversation_id=conversation.id
+    )
+    # An SQLite read transaction keeps its snapshot, so ending it here lets
+    # the status read after the call see a ticket opened meanwhile.
+    await session.commit()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    call = asyncio.create_task(
+        rasa.send_message(
             http=http,
             rasa_url=settings.rasa_url,
             sender=conversation.id,
@@ -204,20 +241,36 @@ async def ask_bot(
                 "enterprise": conversation.enterprise,
                 "channel": conversation.channel,
             },
-            timeout=settings.rasa_timeout,
+            timeout=settings.rasa_late_timeout,
         )
-    except rasa.RasaUnavailable as error:
-        logger.warning(
-            "rasa.unavailable conversation=%s error=%s", conversation.id, error
-        )
-        replies = []
-    else:
-        if not replies:
-            # Rasa returns an empty list when the action server is down.
-            logger.warning("rasa.reply.empty conversation=%s", conversation.id)
+    )
+    typing_channel = hub.conversation_channel(conversation.id)
+    hub.publish_now(session, typing_channel, BOT_TYPING)
+    try:
+        finished = await wait_for_call(call, settings.rasa_timeout)
     finally:
         hub.publish_now(session, typing_channel, BOT_DONE_TYPING)
 
+    if not finished:
+        late_call = LateCall(
+            call=call,
+            conversation_id=conversation.id,
+            ticket_before=ticket_before,
+            started=started,
+            deadline=started + settings.rasa_late_timeout,
+        )
+        return await answer_while_bot_slow(
+            session=session,
+            sessionmaker=sessionmaker,
+            settings=settings,
+            late_replies=late_replies,
+            conversation=conversation,
+            payload=payload,
+            late_call=late_call,
+        )
+
+    replies = call_replies(call, conversation.id)
+    await late_replies.wait_for_earlier(conversation.id)
     # A handoff action may have opened a ticket through the desk meanwhile.
     status = await read_status(session=session, conversation_id=conversation.id)
     if not replies:
@@ -229,18 +282,9 @@ async def ask_bot(
             idle_seconds=settings.session_idle_seconds,
         )
 
-    stored = [
-        await add_message(
-            session=session,
-            conversation=conversation,
-            sender=SENDER_BOT,
-            text=reply.text,
-            buttons=reply.buttons,
-            image=reply.image,
-        )
-        for reply in replies
-    ]
-    await session.commit()
+    stored = await store_bot_replies(
+        session=session, conversation=conversation, replies=replies
+    )
     logger.info(
         "rasa.replied conversation=%s replies=%d status=%s",
         conversation.id,
@@ -290,15 +334,61 @@ async def reply_without_bot(
     if status != STATUS_BOT:
         return ChatResult(messages=[], status=status)
 
-    apology = await add_message(
-        session=session,
-        conversation=conversation,
-        sender=SENDER_BOT,
-        text=TEXT_ASSISTANT_UNAVAILABLE,
-        buttons=[dict(REQUEST_HUMAN_BUTTON)],
+    apology = await store_notice(
+        session=session, conversation=conversation, text=TEXT_ASSISTANT_UNAVAILABLE
     )
-    await session.commit()
     return ChatResult(messages=[reply_to_dict(apology)], status=status)
+
+
+async def answer_while_bot_slow(
+    *,
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    late_replies: LateReplies,
+    conversation: Conversation,
+    payload: str | None,
+    late_call: LateCall,
+) -> ChatResult:
+    """Answer now while the call to Rasa goes on in a background task.
+
+    The citizen gets a notice that the bot is still working, with the
+    request-human button. The request-human payload itself opens the ticket
+    at once, as when Rasa is down (``reply_without_bot``), and a conversation
+    that staff own meanwhile gets nothing. The task starts after the notice
+    is committed, so that no late reply can be stored before it.
+    """
+    logger.info(
+        "rasa.slow conversation=%s waited_seconds=%.1f late_timeout=%.1f",
+        conversation.id,
+        settings.rasa_timeout,
+        settings.rasa_late_timeout,
+    )
+
+    def deliver(previous: LateReplyTask | None) -> Coroutine[Any, Any, None]:
+        return deliver_late_reply(
+            sessionmaker=sessionmaker, late_call=late_call, previous=previous
+        )
+
+    try:
+        status = await read_status(session=session, conversation_id=conversation.id)
+        if payload == REQUEST_HUMAN_PAYLOAD or status != STATUS_BOT:
+            return await reply_without_bot(
+                session=session,
+                conversation=conversation,
+                payload=payload,
+                status=status,
+                idle_seconds=settings.session_idle_seconds,
+            )
+        notice = await store_notice(
+            session=session, conversation=conversation, text=TEXT_BOT_SLOW
+        )
+        return ChatResult(messages=[reply_to_dict(notice)], status=status)
+    finally:
+        # Also after a failure or a cancelled request, so that the call is
+        # awaited by the task or cancelled here, never left behind.
+        if not late_replies.start(conversation.id, deliver, late_call.deadline):
+            late_call.call.cancel()
 
 
 def blank_reply() -> dict[str, Any]:

@@ -45,7 +45,8 @@ async def send_message(
     """Send one user message to Rasa's REST channel and return the bot's replies.
 
     ``timeout`` bounds the whole exchange in seconds, not each phase of it as
-    httpx's own timeout does.
+    httpx's own timeout does. It also replaces the client's default timeout
+    for this request, which may be shorter.
 
     Raises:
         RasaUnavailable: the connection failed, the call took longer than
@@ -55,7 +56,9 @@ async def send_message(
     body = {"sender": sender, "message": message, "metadata": metadata}
     try:
         async with asyncio.timeout(timeout):
-            response = await http.post(rasa_url + WEBHOOK_PATH, json=body)
+            response = await http.post(
+                rasa_url + WEBHOOK_PATH, json=body, timeout=timeout
+            )
     except TimeoutError as error:
         raise RasaUnavailable(f"timed out after {timeout} s") from error
     except httpx.HTTPError as error:

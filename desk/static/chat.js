@@ -10,6 +10,9 @@
   const MAX_MESSAGE_CHARS = 2000;
   // Seconds between transcript polls while staff own the conversation.
   const POLL_SECONDS = 5;
+  // Seconds between transcript polls while the desk waits for a late reply
+  // from the bot (the response field late_reply_seconds is a number).
+  const LATE_REPLY_POLL_SECONDS = 2;
   const STATUS_BOT = "bot";
   const HANDOFF_STATUS_TEXT = "已为您转接人工，工作人员会在这里回复";
 
@@ -24,6 +27,9 @@
   let lastMessageId = 0;
   let busy = false;
   let pollTimer = null;
+  let lateReplyTimer = null;
+  // Date.now() after which the page stops polling for a late reply.
+  let lateReplyUntil = 0;
 
   class ApiError extends Error {
     constructor(status, body) {
@@ -96,9 +102,17 @@
   }
 
   async function loadTranscript() {
-    const data = await callApi("GET", `${messagesPath()}?after=${lastMessageId}`);
+    showTranscript(await readTranscript());
+  }
+
+  function readTranscript() {
+    return callApi("GET", `${messagesPath()}?after=${lastMessageId}`);
+  }
+
+  function showTranscript(data) {
     data.messages.forEach(renderMessage);
     showStatus(data.status);
+    expectLateReply(data.late_reply_seconds);
   }
 
   function renderMessage(message) {
@@ -254,15 +268,29 @@
         await startConversation();
       }
       const data = await callApi("POST", messagesPath(), body);
+      typing.remove();
+      // A late reply to an earlier message may have been stored before or
+      // after this message, so the page shows everything after the last
+      // message it has, in stored order, and drops its own pending bubble.
+      const stored = lateReplyTimer === null ? null : await readTranscriptOrNull();
+      if (stored) {
+        if (pending) {
+          pending.remove();
+        }
+        showTranscript(stored);
+        // Replies that the desk does not store, such as the prompt for blank text.
+        data.messages.filter((message) => !message.id).forEach(renderMessage);
+        return true;
+      }
       if (pending) {
         pending.classList.remove("message-pending");
       }
       if (data.message_id) {
         lastMessageId = Math.max(lastMessageId, data.message_id);
       }
-      typing.remove();
       data.messages.forEach(renderMessage);
       showStatus(data.status);
+      expectLateReply(data.late_reply_seconds);
       return true;
     } catch (error) {
       typing.remove();
@@ -306,6 +334,52 @@
     if (pollTimer !== null) {
       window.clearInterval(pollTimer);
       pollTimer = null;
+    }
+  }
+
+  // Polls while `seconds` is a number: the seconds within which the desk may
+  // still store a late reply from the bot. null stops the polling, because
+  // the desk then waits for no reply, and a reply that it stored came with
+  // the same response.
+  function expectLateReply(seconds) {
+    if (typeof seconds !== "number") {
+      stopLateReplyPolling();
+      return;
+    }
+    lateReplyUntil = Date.now() + seconds * 1000;
+    if (lateReplyTimer === null) {
+      lateReplyTimer = window.setInterval(pollLateReply, LATE_REPLY_POLL_SECONDS * 1000);
+    }
+  }
+
+  function stopLateReplyPolling() {
+    if (lateReplyTimer !== null) {
+      window.clearInterval(lateReplyTimer);
+      lateReplyTimer = null;
+    }
+  }
+
+  // Also polls in a hidden tab, because the wait is short. Each response
+  // sets whether polling goes on. After failed polls the page gives up once
+  // the time that the desk last returned has passed.
+  async function pollLateReply() {
+    if (busy || !conversation) {
+      return;
+    }
+    try {
+      await loadTranscript();
+    } catch (error) {
+      if (Date.now() > lateReplyUntil) {
+        stopLateReplyPolling();
+      }
+    }
+  }
+
+  async function readTranscriptOrNull() {
+    try {
+      return await readTranscript();
+    } catch (error) {
+      return null;
     }
   }
 

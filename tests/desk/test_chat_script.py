@@ -63,3 +63,43 @@ def test_chat_counts_text_without_surrounding_spaces():
     page = send_with_reply("500", f"  {'长' * 2000}  ")
 
     assert "服务暂时不可用" in page["error"]
+
+
+LATE_REPLY_HARNESS = Path(__file__).parent / "chat_late_reply_harness.js"
+
+
+def run_late_reply_scenario(scenario: str) -> dict[str, object]:
+    """Run the chat page against a fake desk whose bot replies late."""
+    assert NODE is not None
+    completed = subprocess.run(
+        [NODE, str(LATE_REPLY_HARNESS), str(CHAT_SCRIPT), scenario],
+        capture_output=True,
+        check=True,
+        text=True,
+        timeout=30,
+    )
+    return json.loads(completed.stdout)
+
+
+def test_chat_polls_until_late_reply():
+    page = run_late_reply_scenario("poll")
+
+    assert page["pollingAfterNotice"] == 1
+    assert page["bubbles"] == ["问题一", "智能助手正在处理您的问题", "回答一"]
+    assert page["requests"].count("GET messages?after=2") == 2
+    assert page["pollingAtEnd"] == 0
+    assert page["error"] == ""
+
+
+def test_chat_shows_late_reply_before_next_reply():
+    page = run_late_reply_scenario("send-again")
+
+    assert page["bubbles"] == [
+        "问题一",
+        "智能助手正在处理您的问题",
+        "问题二",
+        "回答一",
+        "回答二",
+    ]
+    assert page["pollingAtEnd"] == 0
+    assert page["error"] == ""

@@ -12,10 +12,12 @@ BOT_UNAVAILABLE = "抱歉，智能助手暂时无法回复"
 
 
 def ask_until_answered(citizen: Citizen, text: str) -> None:
-    """Ask ``text`` until the bot itself answers, not the desk's apology.
+    """Ask ``text`` again after each apology of the desk, until Rasa has it.
 
-    A cold model can take longer than the desk waits for Rasa, and the
-    message is then lost to the tracker.
+    The apology follows a failed call, so the question may never have
+    reached the tracker and is asked again. A cold model that is only slow
+    gets the desk's slow-bot notice instead: Rasa goes on with the question,
+    and the desk stores the late reply; wait_until_listening waits for Rasa.
     """
     for _ in range(5):
         reply = citizen.say(text)
@@ -28,8 +30,8 @@ def ask_until_answered(citizen: Citizen, text: str) -> None:
 def wait_until_listening(stack: ServiceStack, conversation_id: str) -> None:
     """Wait until Rasa has finished the conversation's latest message.
 
-    On a cold model the desk may time out and apologise while Rasa goes on
-    with the message, and an event posted meanwhile could be lost.
+    On a cold model the desk may answer with its slow-bot notice while Rasa
+    goes on with the message, and an event posted meanwhile could be lost.
     """
     url = (
         f"{stack.rasa_url}/conversations/{conversation_id}/tracker"
