@@ -11,12 +11,23 @@ import re
 import unicodedata
 
 # Mainland resident ID numbers: 18 characters (17 digits and a check digit or
-# X), or the older 15 digits. Mobile numbers: 11 digits starting 13 to 19,
-# optionally after +86. Text is NFKC-normalised first, so full-width digits
-# match as well. A number may follow a JSON escape such as "\u53f7", whose
+# X), also typed in groups of 6, 8 and 4 or 6, 4, 4 and 4 with spaces or
+# dashes, or the older 15 digits. Mobile numbers: 11 digits starting 13 to
+# 19, optionally after +86. Text is NFKC-normalised first, so full-width
+# digits match as well, and JSON escapes of full-width digits ("\uff11") are
+# read as digits. A number may follow a JSON escape such as "\u53f7", whose
 # last character is a digit, so the escape counts as a boundary too.
 _START = r"(?:(?<=\\u[0-9a-fA-F]{4})|(?<!\d))"
-ID_CARD_PATTERN = re.compile(_START + r"(\d{17}[\dXx]|\d{15})(?![\dXx])")
+ID_CARD_PATTERN = re.compile(
+    _START
+    + r"""(
+        \d{6}[- ]?\d{8}[- ]?\d{3}[\dXx]
+      | \d{6}[- ]?\d{4}[- ]?\d{4}[- ]?\d{3}[\dXx]
+      | \d{15}
+    )(?![\dXx])""",
+    re.VERBOSE,
+)
+_FULL_WIDTH_DIGIT_ESCAPE = re.compile(r"\\u[fF][fF]1([0-9])")
 MOBILE_PATTERN = re.compile(
     _START + r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"
 )
@@ -33,6 +44,7 @@ def _mask(match: re.Match[str]) -> str:
 def mask_personal_data(text: str) -> str:
     """Return ``text`` with the middle of ID-card and mobile numbers starred."""
     normalized = unicodedata.normalize("NFKC", text)
+    normalized = _FULL_WIDTH_DIGIT_ESCAPE.sub(r"\1", normalized)
     masked = ID_CARD_PATTERN.sub(_mask, normalized)
     masked = MOBILE_PATTERN.sub(_mask, masked)
     masked = LANDLINE_PATTERN.sub(_mask, masked)
