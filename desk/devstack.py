@@ -193,9 +193,16 @@ class ServiceStack:
         return completed.stdout
 
     def start_desk(self) -> None:
-        """Start the desk and wait until its health route responds."""
+        """Start the desk and wait until it answers a knowledge-base search.
+
+        The desk builds its search index after it starts serving, and the
+        first search waits for that build, which takes seconds. Waiting here
+        keeps that wait out of the first test's time limits.
+        """
         self._spawn("desk", [str(DESK_BIN), "serve"])
         self._wait("desk", lambda: http_json("GET", self.desk_url + "/health")[0])
+        search_url = self.desk_url + "/api/kb/search?q=%E7%A4%BE%E4%BF%9D"
+        self._wait("desk", lambda: http_json("GET", search_url)[0])
 
     def start_actions(self) -> None:
         """Start the action server and wait until its /health route responds."""

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from desk.kb.errors import SeedError
@@ -54,19 +55,44 @@ class IndexRefresher:
         self._signature: Signature | None = None
         self._checked_at = float("-inf")
         self._lock = asyncio.Lock()
+        # The latest background refresh, kept so that it is not
+        # garbage-collected while it runs.
+        self._refresh_task: asyncio.Task[None] | None = None
 
     async def get(self) -> KnowledgeIndex:
-        """Return the current index, rebuilding it first if the data changed."""
-        if self.index is not None and not self._check_due():
+        """Return the current index; only the first call waits for a build.
+
+        Once an index exists, a search never waits for a rebuild, which takes
+        seconds while the desk waits only 2.5 s for Rasa. When the data may
+        have changed, the signature check and any rebuild run in a background
+        task, and searches get the current index until the new one is ready.
+        """
+        if self.index is not None:
+            if self._check_due() and not self._lock.locked():
+                self._checked_at = time.monotonic()
+                self._refresh_task = asyncio.create_task(self._refresh())
             return self.index
         async with self._lock:
-            if self.index is None or self._check_due():
-                signature = await self._read_signature()
-                if self.index is None or signature != self._signature:
-                    await self._build(signature)
+            if self.index is None:
+                await self._build(await self._read_signature())
                 self._checked_at = time.monotonic()
         assert self.index is not None
         return self.index
+
+    async def wait_for_refresh(self) -> None:
+        """Wait until the background refresh that ``get`` started, if any, ends."""
+        if self._refresh_task is not None:
+            await self._refresh_task
+
+    async def _refresh(self) -> None:
+        """Rebuild the index if the data changed since it was built."""
+        try:
+            async with self._lock:
+                signature = await self._read_signature()
+                if signature != self._signature:
+                    await self._build(signature)
+        except (SQLAlchemyError, SeedError) as error:
+            logger.error("kb.index.refresh_failed error=%s", error, exc_info=error)
 
     async def rebuild(self) -> KnowledgeIndex:
         """Rebuild the index now, for example right after loading seeds."""

@@ -295,6 +295,12 @@ async def test_refresher_picks_up_reloaded_seeds(
     async with sessionmaker() as session:
         await load_seeds(session=session, seeds_dir=kb_settings.seeds_dir)
 
+    # The search that notices the change still gets the current index at
+    # once; the rebuild runs beside it.
+    stale = await refresher.get()
+    assert stale.get("pension_benefits.003") is not None
+    await refresher.wait_for_refresh()
+
     index = await refresher.get()
     assert index.get("pension_benefits.003") is None
     assert len(index) == 8
