@@ -146,7 +146,16 @@ class ActionAnswerKnowledgeEntry(Action):
 
 
 class ActionReferOtherAgency(Action):
-    """Name the agency that handles a matter outside social insurance."""
+    """Name the agency that handles a matter outside social insurance.
+
+    NLU recognises the intent from words such as 户口, 低保 or 公积金, which
+    also occur in social-insurance questions (a newborn's medical insurance
+    before the hukou is registered, subsidies for low-income residents). So
+    the whole knowledge base is searched as for a topic, with other_agencies
+    as the topic's category. A social-insurance entry is answered or
+    suggested when the search prefers it. Otherwise the matching
+    other_agencies entry names the agency, or the general list does.
+    """
 
     def name(self) -> str:
         return ACTION_REFER_OTHER_AGENCY
@@ -158,8 +167,8 @@ class ActionReferOtherAgency(Action):
         domain: DomainDict,
     ) -> list[EventType]:
         try:
-            result = await DeskClient().search(
-                latest_text(tracker), category=OTHER_AGENCIES_CATEGORY
+            result = await search_topic(
+                DeskClient(), latest_text(tracker), OTHER_AGENCIES_CATEGORY
             )
         except DeskError as error:
             logger.error(
@@ -167,7 +176,10 @@ class ActionReferOtherAgency(Action):
             )
             result = {"outcome": "none", "results": []}
         results = result.get("results") or []
-        if result.get("outcome") in ("answer", "suggest") and results:
+        outcome = result.get("outcome")
+        if outcome not in ("answer", "suggest") or not results:
+            dispatcher.utter_message(text=TEXT_OTHER_AGENCY)
+            return []
+        if results[0].get("category") == OTHER_AGENCIES_CATEGORY:
             return send_entry(dispatcher, results[0], results[1:])
-        dispatcher.utter_message(text=TEXT_OTHER_AGENCY)
-        return []
+        return send_search_result(dispatcher, tracker, result)

@@ -145,6 +145,39 @@ async def test_other_agency_question_names_agency(desk: ServiceStack) -> None:
     assert "公积金管理中心" in dispatcher.messages[0]["text"]
 
 
+async def test_other_agency_intent_still_answers_insurance(
+    desk: ServiceStack, kb_entries: list[dict[str, Any]]
+) -> None:
+    # 低保 makes NLU think of the civil-affairs bureau, but the question is
+    # about the resident medical-insurance premium, which an entry answers.
+    answers = {entry["id"]: entry["answer"].strip() for entry in kb_entries}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("低保户参加居民医保个人缴费有补助吗", "ask_other_agency")
+
+    await ActionReferOtherAgency().run(dispatcher, tracker, {})
+
+    assert dispatcher.messages[0]["text"] == answers["medical_insurance.054"]
+
+
+async def test_other_agency_intent_suggests_insurance_entries(
+    desk: ServiceStack,
+) -> None:
+    # 户口 points NLU to the police, but the search prefers insurance entries.
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "孩子刚出生户口还没上，城乡居民医保怎么参保", "ask_other_agency"
+    )
+
+    await ActionReferOtherAgency().run(dispatcher, tracker, {})
+
+    payloads = [button["payload"] for button in dispatcher.messages[-1]["buttons"]]
+    assert any("contribution_payment.015" in payload for payload in payloads)
+    assert all(
+        "other_agencies" not in message.get("text", "")
+        for message in dispatcher.messages
+    )
+
+
 @pytest.mark.usefixtures("desk_down")
 async def test_desk_down_apologises_with_human_button() -> None:
     dispatcher = CollectingDispatcher()
