@@ -5,7 +5,8 @@ loopback ports (desk.devstack). One run measures reply latency and
 throughput through the desk and directly against Rasa's REST channel at
 concurrency 1 and 10. It also measures peak memory of each process,
 training time, intent accuracy on the held-out NLU file and, in-process,
-knowledge-base retrieval (bench/retrieval.py).
+knowledge-base retrieval (bench/retrieval.py), and it asks the labelled
+retrieval questions through the whole bot (bench/bot_answers.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from bench.bot_answers import BotScore, measure_bot, render_bot_section
 from bench.machine import machine_description
 from bench.retrieval import RetrievalBenchmark, measure_retrieval, render_section
 from desk.devstack import ROOT, ServiceStack
@@ -188,6 +190,7 @@ def render_report(
     training_seconds: float | None,
     accuracy: tuple[float, int],
     retrieval: RetrievalBenchmark,
+    bot_scores: list[BotScore],
 ) -> str:
     """Render the benchmark figures as the Markdown of docs/benchmarks.md."""
     lines = [
@@ -253,6 +256,7 @@ def render_report(
         f"{accuracy[1]} utterances): {accuracy[0] * 100:.1f} %.",
         "",
         *render_section(retrieval),
+        *render_bot_section(bot_scores),
     ]
     return "\n".join(lines)
 
@@ -293,10 +297,13 @@ def main() -> None:
                 for name, process in stack.processes.items()
             }
             accuracy = measure_nlu_accuracy(stack)
+            bot_scores = measure_bot(stack.desk_url)
         finally:
             stack.stop_all()
     training_seconds = None if args.skip_training else measure_training_time()
-    report = render_report(runs, memory, training_seconds, accuracy, retrieval)
+    report = render_report(
+        runs, memory, training_seconds, accuracy, retrieval, bot_scores
+    )
     args.output.write_text(report, encoding="utf-8")
     print(report)
 
