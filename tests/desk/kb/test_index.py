@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from desk.kb.index import KnowledgeIndex
+from desk.kb.index import IndexedEntry, KnowledgeIndex, SearchResult, _outcome
 from desk.kb.schema import EntrySeed
 from desk.kb.seed_files import read_seed_dir
 from desk.kb.tokenizer import DEFAULT_DICTIONARY, Tokenizer
@@ -171,3 +171,16 @@ def test_search_of_500_entries_is_fast(tokenizer: Tokenizer) -> None:
     # checked, because one garbage-collection pause can exceed 20 ms.
     assert durations[len(durations) // 2] < 0.005
     assert durations[int(len(durations) * 0.95)] < 0.020
+
+
+@pytest.mark.parametrize(
+    ("long_question", "expected"), [(False, "none"), (True, "suggest")]
+)
+def test_long_question_has_lower_floor(long_question: bool, expected: str) -> None:
+    # A story with the question inside covers fewer of its own words.
+    entry = IndexedEntry("a.001", "a", "问题", "答案", ())
+    top = SearchResult(entry, score=10.0, confidence=0.18, coverage=0.28)
+
+    outcome = _outcome(top, 0.5, within_category=False, long_question=long_question)
+
+    assert outcome == expected
