@@ -80,6 +80,9 @@ class SeedSet:
     entry_sources: dict[str, ItemSource] = field(default_factory=dict)
 
 
+INVALID_YAML = "invalid YAML"
+
+
 def read_seed_dir(seeds_dir: Path) -> SeedSet:
     """Read every seed file under ``seeds_dir`` and check cross references.
 
@@ -124,10 +127,13 @@ def read_valid_seeds(seeds_dir: Path) -> tuple[SeedSet, list[str]]:
         problems,
         guide_sources,
     )
-    _check_related(entries, entry_sources, problems)
-    _check_guide_related(
-        guides, set(entry_sources) | set(guide_sources), guide_sources, problems
-    )
+    # Entries of an unreadable file are missing, so every link to them would
+    # be reported too and bury the one real error.
+    if not any(INVALID_YAML in problem for problem in problems):
+        _check_related(entries, entry_sources, problems)
+        _check_guide_related(
+            guides, set(entry_sources) | set(guide_sources), guide_sources, problems
+        )
     seed_set = SeedSet(entries, notices, guides, entry_sources)
     return seed_set, problems
 
@@ -192,16 +198,28 @@ def _read_list(
     return seeds
 
 
+def _yaml_error_place(error: yaml.MarkedYAMLError) -> str:
+    """Describe where YAML failed, with the line where the broken part began.
+
+    An unclosed quote is noticed only at the end of the file, so the line
+    where the quoted text opened is the one to fix.
+    """
+    line = error.problem_mark.line + 1 if error.problem_mark else "?"
+    place = f"at line {line}: {error.problem}"
+    if error.context and error.context_mark is not None:
+        place += f" ({error.context} at line {error.context_mark.line + 1})"
+    return place
+
+
 def _load_items(path: Path, display: str, key: str, problems: list[str]) -> list[Any]:
     try:
         with path.open(encoding="utf-8") as stream:
             document = load_with_lines(stream)
     except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else "?"
-        problems.append(f"{display}: invalid YAML at line {line}: {error.problem}")
+        problems.append(f"{display}: {INVALID_YAML} {_yaml_error_place(error)}")
         return []
     except yaml.YAMLError as error:
-        problems.append(f"{display}: invalid YAML: {error}")
+        problems.append(f"{display}: {INVALID_YAML}: {error}")
         return []
     if not isinstance(document, dict) or not isinstance(document.get(key), list):
         problems.append(f"{display}: expected a top-level '{key}:' list")

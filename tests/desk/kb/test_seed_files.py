@@ -219,6 +219,33 @@ def test_malformed_file_is_rejected(tmp_path: Path, content: str, message: str) 
     assert message in problems_of(seeds_dir)
 
 
+def test_unclosed_quote_names_where_it_opened(tmp_path: Path) -> None:
+    seeds_dir = tmp_path / "seeds"
+    write_entries(seeds_dir, "pension_benefits.yml", [VALID_ENTRY])
+    broken = seeds_dir / "kb" / "retirement_approval.yml"
+    broken.write_text('entries:\n  - id: "retirement_approval.001\n', encoding="utf-8")
+
+    problems = problems_of(seeds_dir)
+
+    assert "seeds/kb/retirement_approval.yml: invalid YAML at line" in problems
+    assert "while scanning a quoted scalar at line 2" in problems
+
+
+def test_unreadable_file_hides_link_errors(tmp_path: Path) -> None:
+    # The other file's link to an entry of the broken file is not reported,
+    # so the one real error stays the only line.
+    seeds_dir = tmp_path / "seeds"
+    linking = {**VALID_ENTRY, "related": ["retirement_approval.001"]}
+    write_entries(seeds_dir, "pension_benefits.yml", [linking])
+    broken = seeds_dir / "kb" / "retirement_approval.yml"
+    broken.write_text("entries: [\n  - broken", encoding="utf-8")
+
+    problems = problems_of(seeds_dir)
+
+    assert "invalid YAML" in problems
+    assert "'related' names" not in problems
+
+
 def test_missing_knowledge_base_is_rejected(tmp_path: Path) -> None:
     assert "no knowledge-base files (*.yml) found" in problems_of(tmp_path / "seeds")
 
