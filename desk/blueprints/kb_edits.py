@@ -73,7 +73,9 @@ async def put_entry(request: Request, entry_id: str) -> HTTPResponse:
 
     saved = await save_entry(session=session, entry=entry)
     if saved.changed:
-        index_refresher(request.app).invalidate()
+        # The response waits for the new index, so the trainer's next search
+        # finds the edit. Citizens' searches meanwhile use the current index.
+        request.app.ctx.kb_index = await index_refresher(request.app).rebuild()
 
     row = saved.row
     related = await get_questions(session=session, entry_ids=row.related)
