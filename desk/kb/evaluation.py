@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from desk.kb.index import EntryDocument, KnowledgeIndex
+from desk.kb.index import EntryDocument, KnowledgeIndex, exact_key
 from desk.kb.normalize import normalize_text
 from desk.kb.question_files import (
     Question,
@@ -186,9 +186,10 @@ class SeedKnowledgeBase:
         return {entry.id: entry.category for entry in self.entries}
 
     def texts(self) -> set[str]:
-        """Return every normalised question and phrasing of the entries."""
+        """Return every question and phrasing of the entries, as the search's
+        exact-match rule compares them (normalised, without punctuation)."""
         return {
-            normalize_text(text)
+            exact_key(text)
             for entry in self.entries
             for text in (entry.question, *entry.phrasings)
         }
@@ -265,7 +266,7 @@ def leaked_questions(
     nothing about unseen wordings.
     """
     texts = knowledge_base.texts()
-    return [q for q in questions if normalize_text(q.text) in texts]
+    return [q for q in questions if exact_key(q.text) in texts]
 
 
 def format_miss(miss: Miss) -> str:

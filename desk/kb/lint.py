@@ -156,7 +156,7 @@ def other_entry_first(texts: list[_Text], index: KnowledgeIndex) -> list[Finding
     """Report questions and phrasings whose search ranks another entry first."""
     findings = []
     for text in texts:
-        results = index.search(text.text, limit=1).results
+        results = index.search(text.text, limit=1, exact_match=False).results
         first = results[0].entry.id if results else None
         if first is None or first == text.entry_id:
             continue

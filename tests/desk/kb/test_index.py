@@ -184,3 +184,41 @@ def test_long_question_has_lower_floor(long_question: bool, expected: str) -> No
     outcome = _outcome(top, 0.5, within_category=False, long_question=long_question)
 
     assert outcome == expected
+
+
+def crowding_entries(entries: list[EntrySeed]) -> list[EntrySeed]:
+    """Return the fixture entries with a neighbour that repeats one question.
+
+    The neighbour's many phrasings use every word of the first entry's
+    question, so it outranks that entry on its own question by BM25.
+    """
+    first = entries[0]
+    neighbour = replace(
+        entries[1],
+        phrasings=tuple(f"{first.question[:-1]}的事{n}" for n in range(12)),
+    )
+    return [first, neighbour, *entries[2:]]
+
+
+def test_own_question_leads_despite_neighbour(
+    entries: list[EntrySeed], tokenizer: Tokenizer
+) -> None:
+    index = KnowledgeIndex(crowding_entries(entries), tokenizer)
+    question = entries[0].question
+
+    plain = index.search(question, exact_match=False)
+    exact = index.search(question.rstrip("？") + " ")
+
+    assert plain.results[0].entry.id == entries[1].id
+    assert exact.results[0].entry.id == entries[0].id
+    assert exact.results[0].score >= 1.2 * exact.results[1].score
+
+
+def test_exact_match_respects_category(
+    entries: list[EntrySeed], tokenizer: Tokenizer
+) -> None:
+    index = KnowledgeIndex(crowding_entries(entries), tokenizer)
+
+    response = index.search(entries[0].question, category="pension_benefits")
+
+    assert entries[0].id not in [result.entry.id for result in response.results]
