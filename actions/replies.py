@@ -94,8 +94,15 @@ def send_entry(
 def send_suggestions(
     dispatcher: CollectingDispatcher, results: list[dict[str, Any]]
 ) -> list[EventType]:
-    """Offer the best candidates as buttons when no entry is clearly best."""
+    """Offer the best candidates as buttons when no entry is clearly best.
+
+    When the first candidate's category has a guided procedure, its start
+    button comes too, as under an answer of that category.
+    """
     buttons = [entry_button(item) for item in results[:MAX_SUGGESTIONS]]
+    guide = GUIDE_BUTTONS.get(results[0].get("category", "")) if results else None
+    if guide:
+        buttons.append(guide)
     dispatcher.utter_message(text=TEXT_SUGGEST, buttons=[*buttons, HUMAN_BUTTON])
     return [SlotSet("human_offered", False)]
 

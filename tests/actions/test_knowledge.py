@@ -26,6 +26,7 @@ from actions.replies import (
     TEXT_OUT_OF_SCOPE,
     TEXT_REPHRASE,
     entry_button,
+    send_suggestions,
 )
 from desk.devstack import ServiceStack
 from tests.actions.conftest import ROOT, make_tracker
@@ -214,3 +215,24 @@ async def test_long_question_is_searched(
 
     assert len(story) > 1500
     assert dispatcher.messages[0]["text"] != TEXT_KB_UNAVAILABLE
+
+
+@pytest.mark.parametrize(
+    ("first_category", "has_guide"),
+    [("family_account_sharing", True), ("medical_insurance", False)],
+)
+def test_suggestions_offer_guide_of_first_category(
+    first_category: str, has_guide: bool
+) -> None:
+    results = [
+        {"id": f"{first_category}.001", "category": first_category, "question": "一"},
+        {"id": "work_injury.001", "category": "work_injury", "question": "二"},
+    ]
+    dispatcher = CollectingDispatcher()
+
+    send_suggestions(dispatcher, results)
+
+    payloads = [button["payload"] for button in dispatcher.messages[0]["buttons"]]
+    guide = GUIDE_BUTTONS["family_account_sharing"]["payload"]
+    assert (guide in payloads) is has_guide
+    assert payloads[-1] == "/request_human"
