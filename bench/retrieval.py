@@ -346,7 +346,8 @@ def _latency_lines(benchmark: RetrievalBenchmark) -> list[str]:
         "",
         f"Building the index of {large.entries} entries took "
         f"{large.build_seconds:.1f} s. The desk rebuilds its index after every "
-        "change of the knowledge base, in a thread beside the requests.",
+        "change of the knowledge base, in a thread, and searches use the previous "
+        "index until the new one is ready.",
         "",
     ]
 

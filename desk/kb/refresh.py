@@ -60,10 +60,10 @@ class IndexRefresher:
         self._refresh_task: asyncio.Task[None] | None = None
 
     async def get(self) -> KnowledgeIndex:
-        """Return the current index; only the first call waits for a build.
+        """Return the current index. Only the first call waits for a build.
 
-        Once an index exists, a search never waits for a rebuild, which takes
-        seconds while the desk waits only 2.5 s for Rasa. When the data may
+        Once an index exists, a search never waits for a rebuild, which can
+        take longer than the desk's default wait for Rasa. When the data may
         have changed, the signature check and any rebuild run in a background
         task, and searches get the current index until the new one is ready.
         """
