@@ -51,10 +51,26 @@ def check_entry_fields(entry_id: str, fields: dict[str, Any]) -> EntrySeed:
             "leave it out or send the same id."
         )
     problems: list[str] = []
-    entry = read_entry({**fields, "id": entry_id}, f"entry {entry_id}", problems)
+    fields = {**fields, "id": entry_id}
+    if "related" in fields:
+        fields["related"] = _related_ids(fields["related"])
+    entry = read_entry(fields, f"entry {entry_id}", problems)
     if entry is None:
         raise _invalid_entry(problems)
     return entry
+
+
+def _related_ids(related: Any) -> Any:
+    """Turn the ``{id, question}`` objects that GET returns into plain ids.
+
+    So an entry read with GET can be sent back with PUT unchanged. Any
+    other value is returned as it is, for ``read_entry`` to check.
+    """
+    if isinstance(related, list) and all(
+        isinstance(item, dict) and isinstance(item.get("id"), str) for item in related
+    ):
+        return [item["id"] for item in related]
+    return related
 
 
 async def save_entry(*, session: AsyncSession, entry: EntrySeed) -> SavedEntry:

@@ -91,6 +91,24 @@ async def test_put_updates_entry_and_search(edit_client: SanicASGITestClient) ->
     assert search.json["results"][0]["answer"] == "每月10日前发放到社保卡。"
 
 
+async def test_entry_read_with_get_puts_back(
+    edit_client: SanicASGITestClient,
+) -> None:
+    # GET returns related entries as {id, question}; PUT takes them back.
+    _, before = await edit_client.get("/api/kb/entries/pension_benefits.001")
+    assert before.json["related"], "the fixture entry needs related entries"
+    body = {
+        key: value
+        for key, value in before.json.items()
+        if key not in ("created", "changed", "edited_in_desk_at")
+    }
+
+    response = await put(edit_client, "pension_benefits.001", body)
+
+    assert response.status == 200, response.json
+    assert response.json["changed"] is False
+
+
 async def test_put_same_entry_changes_nothing(
     edit_client: SanicASGITestClient,
 ) -> None:
