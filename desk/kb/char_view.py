@@ -28,9 +28,6 @@ from desk.kb.normalize import normalize_text
 MIN_NGRAM = 1
 MAX_NGRAM = 3
 
-# Entry numbers that contain an n-gram and the n-gram's weight in each centroid.
-_Postings = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
-
 
 class CharNgramCentroids:
     """One unit-length character n-gram TF-IDF centroid per entry."""
@@ -49,30 +46,37 @@ class CharNgramCentroids:
             for ngram, frequency in document_frequency.items()
         }
         self._entry_count = len(counted)
-        lists: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        columns: list[int] = []
+        numbers: list[int] = []
+        weights: list[float] = []
+        self._columns: dict[str, int] = {}
         for number, entry_counts in enumerate(counted):
             centroid: dict[str, float] = defaultdict(float)
             for counts in entry_counts:
                 for ngram, weight in self._unit_vector(counts).items():
                     centroid[ngram] += weight
             for ngram, weight in _unit_length(centroid).items():
-                numbers, weights = lists[ngram]
+                columns.append(self._columns.setdefault(ngram, len(self._columns)))
                 numbers.append(number)
                 weights.append(weight)
-        self._postings: dict[str, _Postings] = {
-            ngram: (np.array(numbers, dtype=np.int64), np.array(weights))
-            for ngram, (numbers, weights) in lists.items()
-        }
+        # The centroids as one sparse matrix in compressed-column form: the
+        # entries that contain n-gram c are _numbers[_starts[c]:_starts[c + 1]].
+        # Three arrays take far less memory than two small arrays per n-gram.
+        order = np.argsort(np.array(columns, dtype=np.int64), kind="stable")
+        counts_per_column = np.bincount(columns, minlength=len(self._columns))
+        self._starts = np.concatenate(([0], np.cumsum(counts_per_column)))
+        self._numbers = np.array(numbers, dtype=np.int32)[order]
+        self._weights = np.array(weights, dtype=np.float32)[order]
 
     def similarities(self, query: str) -> npt.NDArray[np.float64]:
         """Return the cosine of ``query`` to every entry's centroid, by entry number."""
         scores = np.zeros(self._entry_count)
         vector = self._unit_vector(ngram_counts(query))
         for ngram, weight in vector.items():
-            found = self._postings.get(ngram)
-            if found is not None:
-                numbers, weights = found
-                scores[numbers] += weight * weights
+            column = self._columns.get(ngram)
+            if column is not None:
+                start, end = self._starts[column], self._starts[column + 1]
+                scores[self._numbers[start:end]] += weight * self._weights[start:end]
         return scores
 
     def _unit_vector(self, counts: Counter[str]) -> dict[str, float]:
