@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desk.devstack import ROOT, ServiceStack, http_json
+from desk.devstack import ROOT, ServiceStack, ask_in_new_conversation
 from desk.kb.evaluation import LABELLED_SETS, load_labelled_questions
 from desk.kb.question_files import Question, display_path
 from desk.kb.seed_files import read_seed_dir
@@ -120,18 +120,8 @@ def suggested_entry(payload: str) -> str | None:
 
 
 def ask(desk_url: str, text: str) -> Any:
-    """Ask ``text`` in a new conversation and return the desk's reply body."""
-    status, created = http_json("POST", desk_url + "/api/conversations", {})
-    if status != 201:
-        return None
-    url = f"{desk_url}/api/conversations/{created['conversation_id']}/messages"
-    status, body = http_json(
-        "POST",
-        url,
-        {"text": text},
-        headers={"Authorization": f"Bearer {created['token']}"},
-        timeout=30,
-    )
+    """Ask ``text`` in a new conversation; return the reply body, None on error."""
+    status, body = ask_in_new_conversation(desk_url, text)
     return body if status == 200 else None
 
 

@@ -70,6 +70,25 @@ def http_json(
         return status, text
 
 
+def ask_in_new_conversation(desk_url: str, text: str) -> tuple[int, Any]:
+    """Send ``text`` to the desk as a citizen's first message; return the reply.
+
+    The status and body are those of creating the conversation when that
+    fails, otherwise those of sending the message.
+    """
+    status, created = http_json("POST", desk_url + "/api/conversations", {})
+    if status != 201:
+        return status, created
+    url = f"{desk_url}/api/conversations/{created['conversation_id']}/messages"
+    return http_json(
+        "POST",
+        url,
+        {"text": text},
+        headers={"Authorization": f"Bearer {created['token']}"},
+        timeout=30,
+    )
+
+
 @dataclass
 class ServiceStack:
     """The three services as child processes, with logs under ``workdir``."""

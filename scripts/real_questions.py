@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from desk.devstack import ROOT, ServiceStack, http_json
+from desk.devstack import ROOT, ServiceStack, ask_in_new_conversation
 
 OUTCOMES = (
     "answered",
@@ -67,27 +67,12 @@ def classify(status: int, body: Any, answers: dict[str, str]) -> str:
     return "chit_chat"
 
 
-def ask(desk_url: str, question: str) -> tuple[int, Any]:
-    """Ask one question in a new conversation; return the desk's reply."""
-    status, created = http_json("POST", desk_url + "/api/conversations", {})
-    if status != 201:
-        return status, created
-    url = f"{desk_url}/api/conversations/{created['conversation_id']}/messages"
-    return http_json(
-        "POST",
-        url,
-        {"text": question},
-        headers={"Authorization": f"Bearer {created['token']}"},
-        timeout=30,
-    )
-
-
 def run(desk_url: str, questions: list[str], details: bool) -> Counter[str]:
     """Ask every question and count the outcomes."""
     answers = load_answers()
     counts: Counter[str] = Counter()
     for question in questions:
-        status, body = ask(desk_url, question)
+        status, body = ask_in_new_conversation(desk_url, question)
         outcome = classify(status, body, answers)
         counts[outcome] += 1
         if details:
