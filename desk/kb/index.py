@@ -187,14 +187,11 @@ class KnowledgeIndex:
         self._whole_views: list[_View] = []
         self._entry_terms: list[frozenset[str]] = []
         self._entry_texts: list[tuple[str, ...]] = []
-        self._exact_texts: dict[str, int] = {}
-        self._ambiguous_texts: set[str] = set()
         views: list[_View] = []
         for entry in entries:
             views += self._add_entry(entry)
         self._by_id = {entry.id: entry for entry in self.entries}
-        for key in self._ambiguous_texts:
-            del self._exact_texts[key]
+        self._exact_texts = _exact_texts(self._entry_texts)
         self._char_centroids = CharNgramCentroids(self._entry_texts)
         self._idf = self._compute_idf()
         self._postings = self._build_postings(views)
@@ -282,12 +279,6 @@ class KnowledgeIndex:
             for term in self.tokenizer.tokenize(keyword)
         ]
         self._entry_texts.append((entry.question, *entry.phrasings))
-        for text in (entry.question, *entry.phrasings):
-            key = exact_key(text)
-            # A text that two entries share leads to neither.
-            if self._exact_texts.get(key, number) != number:
-                self._ambiguous_texts.add(key)
-            self._exact_texts[key] = number
         views = []
         for text in (entry.question, *entry.phrasings):
             counts = Counter(self.tokenizer.tokenize(text) + keyword_terms)
@@ -435,6 +426,18 @@ def _outcome(
     if top.confidence >= answer_confidence and margin >= MIN_ANSWER_MARGIN:
         return "answer"
     return "suggest"
+
+
+def _exact_texts(texts_per_entry: Sequence[Sequence[str]]) -> dict[str, int]:
+    """Map each entry's texts, as ``exact_key`` folds them, to the entry number.
+
+    A text that two entries share leads to neither, so it is left out.
+    """
+    owners: dict[str, set[int]] = defaultdict(set)
+    for number, texts in enumerate(texts_per_entry):
+        for text in texts:
+            owners[exact_key(text)].add(number)
+    return {key: numbers.pop() for key, numbers in owners.items() if len(numbers) == 1}
 
 
 def exact_key(text: str) -> str:
